@@ -1,0 +1,2 @@
+//! The `flask-cookie` command-line tool.
+fn main() {}

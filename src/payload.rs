@@ -1,0 +1,1 @@
+//! The payload: zlib compression when it pays, and capped inflating.

@@ -1,0 +1,619 @@
+//! The value model: what a Flask session (or an itsdangerous token) holds.
+//!
+//! Flask's tagged JSON can carry more than JSON: tuples, bytes, `Markup`, UUIDs and datetimes.
+//! Python strings can hold lone surrogates (`"\ud800"` is valid JSON and a valid `str`), so
+//! strings are [`Text`], which round-trips them; [`Text::as_str`] gives a `&str` for the
+//! overwhelmingly common case of well-formed text. Integers are [`Int`], exact at any size.
+
+use std::fmt;
+
+/// A Python `str`: a sequence of Unicode code points, lone surrogates included.
+///
+/// Stored as WTF-8 (UTF-8 that may also encode code points U+D800..U+DFFF on their own), which
+/// orders like code points, so sorting `Text` sorts the way Python sorts `str` keys.
+///
+/// ```
+/// use flask_cookie::Text;
+/// let t = Text::from("héllo");
+/// assert_eq!(t.as_str(), Some("héllo"));
+/// let lone = Text::from_code_points([0x61, 0xD800]).unwrap();
+/// assert_eq!(lone.as_str(), None);
+/// assert_eq!(lone.code_points().collect::<Vec<_>>(), vec![0x61, 0xD800]);
+/// ```
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Text {
+    wtf8: Vec<u8>,
+    /// `true` when `wtf8` is valid UTF-8 (no lone surrogate).
+    utf8: bool,
+}
+
+impl Text {
+    /// Text from code points; `None` when a value is above U+10FFFF.
+    ///
+    /// Surrogates (U+D800..U+DFFF) are kept as they are, one by one: a high surrogate followed by
+    /// a low one stays two code points, as in Python.
+    pub fn from_code_points<I: IntoIterator<Item = u32>>(points: I) -> Option<Text> {
+        let mut t = Text::new();
+        for cp in points {
+            t.push_code_point(cp)?;
+        }
+        Some(t)
+    }
+
+    /// An empty string.
+    pub fn new() -> Text {
+        Text {
+            wtf8: Vec::new(),
+            utf8: true,
+        }
+    }
+
+    /// Appends one code point (surrogates allowed); `None` when it is above U+10FFFF.
+    pub fn push_code_point(&mut self, cp: u32) -> Option<()> {
+        if let Some(c) = char::from_u32(cp) {
+            let mut buf = [0u8; 4];
+            self.wtf8
+                .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        } else if (0xD800..=0xDFFF).contains(&cp) {
+            // Generalised UTF-8: three bytes, like any other BMP code point.
+            self.wtf8.extend_from_slice(&[
+                0xE0 | (cp >> 12) as u8,
+                0x80 | ((cp >> 6) & 0x3F) as u8,
+                0x80 | (cp & 0x3F) as u8,
+            ]);
+            self.utf8 = false;
+        } else {
+            return None;
+        }
+        Some(())
+    }
+
+    /// Appends a `&str`.
+    pub fn push_str(&mut self, s: &str) {
+        self.wtf8.extend_from_slice(s.as_bytes());
+    }
+
+    /// The text as `&str`, or `None` when it holds a lone surrogate.
+    pub fn as_str(&self) -> Option<&str> {
+        if self.utf8 {
+            // The flag is only set while every byte pushed came from a `&str` or a `char`.
+            std::str::from_utf8(&self.wtf8).ok()
+        } else {
+            None
+        }
+    }
+
+    /// `true` when the text holds at least one lone surrogate.
+    pub fn has_lone_surrogate(&self) -> bool {
+        !self.utf8
+    }
+
+    /// The WTF-8 bytes (UTF-8 when [`Text::has_lone_surrogate`] is `false`).
+    pub fn as_wtf8(&self) -> &[u8] {
+        &self.wtf8
+    }
+
+    /// The code points, in order.
+    pub fn code_points(&self) -> CodePoints<'_> {
+        CodePoints { rest: &self.wtf8 }
+    }
+
+    /// `true` for the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.wtf8.is_empty()
+    }
+
+    /// The text with each lone surrogate replaced by U+FFFD.
+    pub fn to_string_lossy(&self) -> String {
+        match self.as_str() {
+            Some(s) => s.to_owned(),
+            None => self
+                .code_points()
+                .map(|cp| char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect(),
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text {
+            wtf8: s.as_bytes().to_vec(),
+            utf8: true,
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text {
+            wtf8: s.into_bytes(),
+            utf8: true,
+        }
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.wtf8 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.wtf8 == other.as_bytes()
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_str() {
+            Some(s) => fmt::Debug::fmt(s, f),
+            None => {
+                f.write_str("\"")?;
+                for cp in self.code_points() {
+                    match char::from_u32(cp) {
+                        Some(c) => write!(f, "{}", c.escape_debug())?,
+                        None => write!(f, "\\u{{{cp:x}}}")?,
+                    }
+                }
+                f.write_str("\"")
+            }
+        }
+    }
+}
+
+/// Shows the text, with lone surrogates as U+FFFD.
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_str() {
+            Some(s) => f.write_str(s),
+            None => f.write_str(&self.to_string_lossy()),
+        }
+    }
+}
+
+/// Iterator over the code points of a [`Text`].
+#[derive(Clone, Debug)]
+pub struct CodePoints<'a> {
+    rest: &'a [u8],
+}
+
+impl Iterator for CodePoints<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let (&b0, tail) = self.rest.split_first()?;
+        let (len, init) = match b0 {
+            0x00..=0x7F => (1, u32::from(b0)),
+            0xC0..=0xDF => (2, u32::from(b0 & 0x1F)),
+            0xE0..=0xEF => (3, u32::from(b0 & 0x0F)),
+            _ => (4, u32::from(b0 & 0x07)),
+        };
+        let cont = tail.get(..len - 1).unwrap_or(tail);
+        let cp = cont
+            .iter()
+            .fold(init, |acc, &b| (acc << 6) | u32::from(b & 0x3F));
+        self.rest = self.rest.get(1 + cont.len()..).unwrap_or(&[]);
+        Some(cp)
+    }
+}
+
+/// A Python `int`: exact at any size.
+///
+/// Values that fit in `i64` are stored as such; larger ones as their canonical decimal digits.
+/// Python (3.11) refuses to convert integers of more than 4300 digits, and so does this crate:
+/// see [`Int::MAX_DIGITS`].
+///
+/// ```
+/// use flask_cookie::Int;
+/// assert_eq!(Int::from(42).as_i64(), Some(42));
+/// let big = Int::from_decimal("1180591620717411303424").unwrap();
+/// assert_eq!(big.as_i64(), None);
+/// assert_eq!(big.to_string(), "1180591620717411303424");
+/// assert_eq!(Int::from_decimal("-0").unwrap(), Int::from(0));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Int(IntRepr);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum IntRepr {
+    Small(i64),
+    /// Canonical decimal (optional `-`, no leading zeros) of a value outside `i64`.
+    Big(Box<str>),
+}
+
+/// Why [`Int::from_decimal`] refused its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntError {
+    /// Not `-?[0-9]+`.
+    Syntax,
+    /// More digits than [`Int::MAX_DIGITS`].
+    TooManyDigits(usize),
+}
+
+impl fmt::Display for IntError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IntError::Syntax => f.write_str("not a decimal integer"),
+            IntError::TooManyDigits(n) => write!(
+                f,
+                "integer has {n} digits, more than the {} Python converts",
+                Int::MAX_DIGITS
+            ),
+        }
+    }
+}
+
+impl std::error::Error for IntError {}
+
+impl Int {
+    /// The most decimal digits an integer may have: CPython's default
+    /// `sys.int_info.default_max_str_digits`; `json.loads` fails on longer ones.
+    pub const MAX_DIGITS: usize = 4300;
+
+    /// Parses `-?[0-9]+` (leading zeros allowed, `-0` is 0) into its exact value.
+    pub fn from_decimal(s: &str) -> Result<Int, IntError> {
+        let (neg, digits) = match s.strip_prefix('-') {
+            Some(d) => (true, d),
+            None => (false, s),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IntError::Syntax);
+        }
+        if digits.len() > Int::MAX_DIGITS {
+            return Err(IntError::TooManyDigits(digits.len()));
+        }
+        let trimmed = digits.trim_start_matches('0');
+        if trimmed.is_empty() {
+            return Ok(Int(IntRepr::Small(0)));
+        }
+        if trimmed.len() <= 19 {
+            if let Ok(v) = trimmed.parse::<i128>() {
+                let v = if neg { -v } else { v };
+                if let Ok(small) = i64::try_from(v) {
+                    return Ok(Int(IntRepr::Small(small)));
+                }
+            }
+        }
+        let mut canon = String::with_capacity(trimmed.len() + 1);
+        if neg {
+            canon.push('-');
+        }
+        canon.push_str(trimmed);
+        Ok(Int(IntRepr::Big(canon.into_boxed_str())))
+    }
+
+    /// The value as `i64`, when it fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match &self.0 {
+            IntRepr::Small(v) => Some(*v),
+            IntRepr::Big(_) => None,
+        }
+    }
+
+    /// `true` below zero.
+    pub fn is_negative(&self) -> bool {
+        match &self.0 {
+            IntRepr::Small(v) => *v < 0,
+            IntRepr::Big(s) => s.starts_with('-'),
+        }
+    }
+}
+
+macro_rules! int_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Int {
+            fn from(v: $t) -> Int {
+                match i64::try_from(v) {
+                    Ok(small) => Int(IntRepr::Small(small)),
+                    Err(_) => Int(IntRepr::Big(v.to_string().into_boxed_str())),
+                }
+            }
+        }
+    )*};
+}
+int_from!(i8, i16, i32, i64, u8, u16, u32, u64, i128, u128, isize, usize);
+
+/// The canonical decimal form, as Python's `repr(int)` writes it.
+impl fmt::Display for Int {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            IntRepr::Small(v) => fmt::Display::fmt(v, f),
+            IntRepr::Big(s) => f.write_str(s),
+        }
+    }
+}
+
+impl fmt::Debug for Int {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// An aware UTC datetime with whole seconds, years 1 to 9999 (Python's `datetime` range).
+///
+/// Flask drops microseconds when it writes a datetime, and reads every datetime back as UTC.
+///
+/// ```
+/// use flask_cookie::DateTime;
+/// let dt = DateTime::from_unix(1_700_000_000).unwrap();
+/// assert_eq!(dt.unix(), 1_700_000_000);
+/// assert!(DateTime::from_unix(DateTime::MAX_UNIX + 1).is_none());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct DateTime {
+    secs: i64,
+}
+
+impl DateTime {
+    /// `0001-01-01T00:00:00Z` as Unix seconds.
+    pub const MIN_UNIX: i64 = -62_135_596_800;
+    /// `9999-12-31T23:59:59Z` as Unix seconds.
+    pub const MAX_UNIX: i64 = 253_402_300_799;
+
+    /// The datetime `secs` seconds after 1970-01-01T00:00:00Z; `None` outside years 1..=9999.
+    pub fn from_unix(secs: i64) -> Option<DateTime> {
+        (Self::MIN_UNIX..=Self::MAX_UNIX)
+            .contains(&secs)
+            .then_some(DateTime { secs })
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix(self) -> i64 {
+        self.secs
+    }
+}
+
+/// A dict with string keys that keeps insertion order, as Python's `dict` does.
+///
+/// Inserting a key that is already present replaces its value in place (Python's semantics for
+/// `d[k] = v` and for duplicate keys in JSON).
+///
+/// ```
+/// use flask_cookie::{Dict, Value};
+/// let mut d = Dict::new();
+/// d.insert("b", Value::from(1));
+/// d.insert("a", Value::from(2));
+/// d.insert("b", Value::from(3));
+/// let keys: Vec<_> = d.keys().map(|k| k.to_string()).collect();
+/// assert_eq!(keys, ["b", "a"]);
+/// assert_eq!(d.get("b"), Some(&Value::from(3)));
+/// ```
+#[derive(Clone, PartialEq, Default)]
+pub struct Dict {
+    entries: Vec<(Text, Value)>,
+}
+
+impl Dict {
+    /// Above this many entries, duplicate detection uses a hash set rather than a scan.
+    const LINEAR_DEDUP_MAX: usize = 16;
+
+    /// An empty dict.
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+
+    /// Builds a dict from entries in order; a repeated key keeps its first position and its
+    /// last value (as `json.loads` does with duplicate keys). Linear time.
+    pub fn from_entries(entries: Vec<(Text, Value)>) -> Dict {
+        if entries.len() <= Self::LINEAR_DEDUP_MAX {
+            let mut d = Dict {
+                entries: Vec::with_capacity(entries.len()),
+            };
+            for (k, v) in entries {
+                d.insert(k, v);
+            }
+            return d;
+        }
+        let mut index: std::collections::HashMap<Text, usize> =
+            std::collections::HashMap::with_capacity(entries.len());
+        let mut out: Vec<(Text, Value)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            match index.get(&k) {
+                Some(&i) => {
+                    if let Some(slot) = out.get_mut(i) {
+                        slot.1 = v;
+                    }
+                }
+                None => {
+                    index.insert(k.clone(), out.len());
+                    out.push((k, v));
+                }
+            }
+        }
+        Dict { entries: out }
+    }
+
+    /// Inserts or replaces (in place) the value for `key`; returns the old value.
+    /// Linear in the number of entries.
+    pub fn insert(&mut self, key: impl Into<Text>, value: Value) -> Option<Value> {
+        let key = key.into();
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+            None => {
+                self.entries.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// The value for `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_wtf8() == key.as_bytes())
+            .map(|(_, v)| v)
+    }
+
+    /// Removes `key`, keeping the order of the rest; returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self
+            .entries
+            .iter()
+            .position(|(k, _)| k.as_wtf8() == key.as_bytes())?;
+        Some(self.entries.remove(i).1)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` when empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Entries in insertion order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Text, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Keys in insertion order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &Text> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// Entries in insertion order, as a slice.
+    pub fn entries(&self) -> &[(Text, Value)] {
+        &self.entries
+    }
+
+    /// The entries, by value.
+    pub fn into_entries(self) -> Vec<(Text, Value)> {
+        self.entries
+    }
+}
+
+impl fmt::Debug for Dict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Into<Text>> FromIterator<(K, Value)> for Dict {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Dict {
+        Dict::from_entries(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
+
+/// A value in a Flask session: everything Flask's `TaggedJSONSerializer` can write and read.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Value {
+    /// `None` (JSON `null`).
+    None,
+    /// `bool`.
+    Bool(bool),
+    /// `int`, exact at any size.
+    Int(Int),
+    /// `float`, including NaN and the infinities (Python writes them as bare `NaN`/`Infinity`).
+    Float(f64),
+    /// `str`.
+    Str(Text),
+    /// `bytes` (tag `" b"`).
+    Bytes(Vec<u8>),
+    /// `list`.
+    List(Vec<Value>),
+    /// `tuple` (tag `" t"`).
+    Tuple(Vec<Value>),
+    /// `dict` with string keys.
+    Dict(Dict),
+    /// `markupsafe.Markup` (tag `" m"`).
+    Markup(Text),
+    /// `uuid.UUID` (tag `" u"`), as its 128-bit integer.
+    Uuid(u128),
+    /// `datetime.datetime` (tag `" d"`), UTC, whole seconds.
+    DateTime(DateTime),
+}
+
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Bool(v)
+    }
+}
+
+macro_rules! value_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::Int(Int::from(v))
+            }
+        }
+    )*};
+}
+value_from_int!(i8, i16, i32, i64, u8, u16, u32, u64, i128, u128, isize, usize);
+
+impl From<Int> for Value {
+    fn from(v: Int) -> Value {
+        Value::Int(v)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Float(v)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Str(Text::from(v))
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Str(Text::from(v))
+    }
+}
+
+impl From<Text> for Value {
+    fn from(v: Text) -> Value {
+        Value::Str(v)
+    }
+}
+
+impl From<Dict> for Value {
+    fn from(v: Dict) -> Value {
+        Value::Dict(v)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Value {
+        Value::List(v)
+    }
+}
+
+impl From<DateTime> for Value {
+    fn from(v: DateTime) -> Value {
+        Value::DateTime(v)
+    }
+}
+
+impl Value {
+    /// The dict, if this is one.
+    pub fn as_dict(&self) -> Option<&Dict> {
+        match self {
+            Value::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is a `str` without lone surrogates.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(t) => t.as_str(),
+            _ => None,
+        }
+    }
+
+    /// The integer as `i64`, if this is an `int` that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => i.as_i64(),
+            _ => None,
+        }
+    }
+}
