@@ -1,14 +1,194 @@
 //! Base64 (URL-safe for the cookie, standard for the `" b"` tag) and timestamp bytes.
+//!
+//! Writing is always canonical: unpadded URL-safe base64 for the cookie's three parts
+//! (itsdangerous's `base64_encode`), padded standard base64 for bytes inside the JSON
+//! (Python's `b64encode`).
+//!
+//! Reading comes in two flavours:
+//! * [`b64url_decode_strict`]: the canonical spelling only, for the signature by default;
+//! * [`itsdangerous_b64decode`] / [`python_b64decode`]: exactly what Python accepts
+//!   (`binascii.a2b_base64` in its non-strict mode), for the signed parts, whose text is covered
+//!   by the MAC, and for the signature with the lenient option.
 
-/// Appends the standard base64 of `data` with padding (Python's `b64encode`), for the `" b"` tag.
-pub fn b64_std_encode(data: &[u8], out: &mut String) {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode_string(data, out);
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+
+/// Appends unpadded URL-safe base64 of `data` (itsdangerous's `base64_encode`).
+pub fn b64url_encode(data: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + (data.len() * 4).div_ceil(3), 0);
+    if let Some(dst) = out.get_mut(start..) {
+        // The buffer is exactly the unpadded length, so encoding cannot fail.
+        let written = URL_SAFE_NO_PAD.encode_slice(data, dst).unwrap_or(0);
+        out.truncate(start + written);
+    }
 }
 
-/// Python's `base64.b64decode(s)` (not validating), for the `" b"` tag: characters outside the
-/// standard alphabet are skipped; `None` where Python raises `binascii.Error`.
+/// Appends standard base64 of `data` with padding (Python's `b64encode`), for the `" b"` tag.
+pub fn b64_std_encode(data: &[u8], out: &mut String) {
+    STANDARD.encode_string(data, out);
+}
+
+/// Decodes canonical unpadded URL-safe base64 into `out` (cleared first): no padding, no
+/// characters outside `A-Za-z0-9-_`, no non-zero unused bits, no length of 1 modulo 4.
+///
+/// On failure returns the offset of the offending character in `s` (or `s.len()` for a bad
+/// length).
+pub fn b64url_decode_strict(s: &[u8], out: &mut [u8]) -> Result<usize, usize> {
+    URL_SAFE_NO_PAD.decode_slice(s, out).map_err(|e| match e {
+        base64::DecodeSliceError::DecodeError(base64::DecodeError::InvalidByte(i, _))
+        | base64::DecodeSliceError::DecodeError(base64::DecodeError::InvalidLastSymbol(i, _)) => i,
+        _ => s.len(),
+    })
+}
+
+/// The value of a base64 character in the standard alphabet (`+/`), or `None`.
+fn std_value(c: u8) -> Option<u8> {
+    match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// CPython 3.11's `binascii.a2b_base64(s, strict_mode=False)`, with `value` mapping a byte to
+/// its 6-bit value (or `None` for a byte to skip). `None` where Python raises.
+///
+/// Python's rules: a byte outside the alphabet is skipped; `=` counts as padding only once two
+/// characters of the quantum are in, and a complete pad sequence ends the data (anything after
+/// it is ignored); the data must end on a quantum boundary or be completed by its padding;
+/// unused trailing bits are dropped whatever they are.
+fn a2b_base64(s: &[u8], value: impl Fn(u8) -> Option<u8>) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 3);
+    let mut quad_pos = 0u8;
+    let mut left: u8 = 0;
+    let mut pads = 0u8;
+    for &c in s {
+        if c == b'=' {
+            if quad_pos >= 2 {
+                pads += 1;
+                if quad_pos + pads >= 4 {
+                    return Some(out);
+                }
+            }
+            continue;
+        }
+        let Some(v) = value(c) else { continue };
+        pads = 0;
+        match quad_pos {
+            0 => {
+                quad_pos = 1;
+                left = v;
+            }
+            1 => {
+                quad_pos = 2;
+                out.push((left << 2) | (v >> 4));
+                left = v & 0x0f;
+            }
+            2 => {
+                quad_pos = 3;
+                out.push((left << 4) | (v >> 2));
+                left = v & 0x03;
+            }
+            _ => {
+                quad_pos = 0;
+                out.push((left << 6) | v);
+                left = 0;
+            }
+        }
+    }
+    (quad_pos == 0).then_some(out)
+}
+
+/// itsdangerous's `base64_decode` on bytes: pad with `=` to a multiple of 4, map `-_` to `+/`
+/// (both alphabets are then accepted), and decode as [`python_b64decode`] does.
+pub fn itsdangerous_b64decode(s: &[u8]) -> Option<Vec<u8>> {
+    let pad = (4 - s.len() % 4) % 4;
+    let padded = s.iter().copied().chain(std::iter::repeat(b'=').take(pad));
+    let bytes: Vec<u8> = padded.collect();
+    a2b_base64(&bytes, |c| match c {
+        b'-' => Some(62),
+        b'_' => Some(63),
+        _ => std_value(c),
+    })
+}
+
+/// Python's `base64.b64decode(s)` (not validating), for the `" b"` tag: characters outside
+/// the standard alphabet (including `-` and `_`) are skipped; `None` where Python raises.
+/// No padding is added.
 pub fn python_b64decode(s: &[u8]) -> Option<Vec<u8>> {
-    let _ = s;
-    todo!()
+    a2b_base64(s, std_value)
+}
+
+/// itsdangerous's `int_to_bytes`: big-endian with leading zero bytes stripped (0 → empty).
+pub fn timestamp_bytes(ts: u64) -> ([u8; 8], usize) {
+    let bytes = ts.to_be_bytes();
+    let skip = (ts.leading_zeros() / 8) as usize;
+    (bytes, skip)
+}
+
+/// Appends the cookie text of a timestamp: unpadded URL-safe base64 of [`timestamp_bytes`].
+pub fn encode_timestamp(ts: u64, out: &mut Vec<u8>) {
+    let (bytes, skip) = timestamp_bytes(ts);
+    b64url_encode(bytes.get(skip..).unwrap_or(&[]), out);
+}
+
+/// itsdangerous's `bytes_to_int`: big-endian, at most 8 bytes. Returns the decoded length as
+/// the error when it is longer.
+pub fn timestamp_from_bytes(bytes: &[u8]) -> Result<u64, usize> {
+    if bytes.len() > 8 {
+        return Err(bytes.len());
+    }
+    Ok(bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc_ts(ts: u64) -> String {
+        let mut out = Vec::new();
+        encode_timestamp(ts, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Spec section 9: timestamp encodings measured with itsdangerous.
+    #[test]
+    fn timestamp_known_answers() {
+        let vectors: [(u64, &str); 8] = [
+            (0, ""),
+            (1, "AQ"),
+            (255, "_w"),
+            (256, "AQA"),
+            ((1 << 31) - 1, "f____w"),
+            (1 << 32, "AQAAAAA"),
+            (u64::MAX, "__________8"),
+            (1_700_000_000, "ZVPxAA"),
+        ];
+        for (ts, text) in vectors {
+            assert_eq!(enc_ts(ts), text, "encoding {ts}");
+            let bytes = itsdangerous_b64decode(text.as_bytes()).unwrap();
+            assert_eq!(timestamp_from_bytes(&bytes), Ok(ts), "decoding {text:?}");
+        }
+    }
+
+    #[test]
+    fn nine_byte_timestamp_is_refused() {
+        assert_eq!(timestamp_from_bytes(&[1; 9]), Err(9));
+    }
+
+    #[test]
+    fn strict_refuses_what_python_accepts() {
+        let mut buf = [0u8; 64];
+        // "AQ" is canonical for [1]; "AR" sets unused bits, "AQ==" is padded.
+        assert_eq!(b64url_decode_strict(b"AQ", &mut buf), Ok(1));
+        assert!(b64url_decode_strict(b"AR", &mut buf).is_err());
+        assert!(b64url_decode_strict(b"AQ==", &mut buf).is_err());
+        assert!(b64url_decode_strict(b"A+", &mut buf).is_err());
+        assert_eq!(itsdangerous_b64decode(b"AR"), Some(vec![1]));
+        assert_eq!(itsdangerous_b64decode(b"AQ=="), Some(vec![1]));
+    }
 }
