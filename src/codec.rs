@@ -3,10 +3,12 @@
 
 use std::fmt;
 
-use crate::error::{ConfigError, DumpError, Error, PayloadError};
-use crate::json::JsonOptions;
-use crate::signer::{Digest, KeyDerivation, SecretKey};
-use crate::value::Value;
+use crate::error::{ConfigError, DumpError, Error, PayloadError, SignatureError};
+use crate::json::{self, JsonOptions};
+use crate::payload;
+use crate::signer::{Digest, KeyDerivation, SecretKey, Signer};
+use crate::timed::{self, SignatureBase64, Unsigned};
+use crate::value::{DateTime, Value};
 
 /// Flask's `PERMANENT_SESSION_LIFETIME` default: 31 days, in seconds.
 pub const FLASK_MAX_AGE: u64 = 2_678_400;
@@ -74,27 +76,58 @@ pub struct Unverified {
     pub timestamp: Option<u64>,
 }
 
-/// Builds a [`Codec`].
-#[derive(Clone)]
+/// Builds a [`Codec`]: start from a preset with [`Codec::flask`], [`Codec::itsdangerous`] or
+/// [`CodecBuilder::new`], change what differs, then [`CodecBuilder::build`].
+///
+/// `Debug` output shows the configuration but never a key.
+#[derive(Clone, Debug)]
 pub struct CodecBuilder {
-    pub(crate) keys: Vec<SecretKey>,
-    pub(crate) salt: Vec<u8>,
-    pub(crate) digest: Digest,
-    pub(crate) derivation: KeyDerivation,
-    pub(crate) max_age: Option<u64>,
-    pub(crate) lenient_base64: bool,
-    pub(crate) json: JsonOptions,
-    pub(crate) limits: Limits,
+    secret_key: SecretKey,
+    fallback_keys: Vec<SecretKey>,
+    salt: Vec<u8>,
+    digest: Digest,
+    derivation: KeyDerivation,
+    max_age: Option<u64>,
+    lenient_base64: bool,
+    json: JsonOptions,
+    limits: Limits,
 }
 
-/// A configured codec. Immutable, `Send` and `Sync`: share one between threads.
+/// A configured codec: keys derived once, then `open`, `verify` and `dump` as often as needed.
+///
+/// Immutable after [`CodecBuilder::build`]; `Send` and `Sync`, so one codec can be shared
+/// between threads (for example in an `Arc`).
+///
+/// ```
+/// use flask_cookie::{Codec, Value};
+///
+/// let codec = Codec::flask("test key").build()?;
+/// // Spec known-answer vector: {"a": 1} signed by Flask at 1700000000.
+/// let cookie = "eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE";
+/// let opened = codec.open(cookie, 1_700_000_060)?;
+/// assert_eq!(opened.signed_at, 1_700_000_000);
+/// assert_eq!(opened.value.as_dict().unwrap().get("a"), Some(&Value::from(1)));
+/// assert_eq!(codec.to_json(&opened.value)?, r#"{"a":1}"#);
+/// assert_eq!(codec.dump(&opened.value, 1_700_000_000)?, cookie);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Codec {
-    _private: (),
+    signer: Signer,
+    max_age: Option<u64>,
+    base64: SignatureBase64,
+    json: JsonOptions,
+    limits: Limits,
 }
 
 impl fmt::Debug for Codec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Codec").finish_non_exhaustive()
+        f.debug_struct("Codec")
+            .field("signer", &self.signer)
+            .field("max_age", &self.max_age)
+            .field("base64", &self.base64)
+            .field("json", &self.json)
+            .field("limits", &self.limits)
+            .finish()
     }
 }
 
@@ -109,10 +142,19 @@ impl Codec {
         CodecBuilder::new(Preset::Itsdangerous, secret_key)
     }
 
-    /// Verifies and decodes `cookie` as of `now` (Unix seconds).
+    /// Verifies and decodes `cookie` as of `now` (Unix seconds), as Flask's `open_session`
+    /// does (`loads(cookie, max_age=...)`).
+    ///
+    /// Returns the payload exactly as signed. (Flask then makes a `dict` of it: a `null`
+    /// payload becomes an empty session.)
     pub fn open(&self, cookie: impl AsRef<[u8]>, now: u64) -> Result<Opened, Error> {
-        let _ = (cookie.as_ref(), now);
-        todo!()
+        let unsigned = self.unsign(cookie.as_ref(), now)?;
+        let json = payload::decode(unsigned.payload, self.limits.max_inflated_len)?;
+        let value = self.from_json(&json)?;
+        Ok(Opened {
+            value,
+            signed_at: unsigned.timestamp,
+        })
     }
 
     /// [`Codec::open`] as of the system clock.
@@ -120,10 +162,10 @@ impl Codec {
         self.open(cookie, crate::timed::system_now())
     }
 
-    /// Verifies signature and age only; returns the signing time. Allocates nothing.
+    /// Verifies signature and age only, as of `now`; returns the signing time. The payload is
+    /// not decoded, so a validly signed cookie with an undecodable payload passes.
     pub fn verify(&self, cookie: impl AsRef<[u8]>, now: u64) -> Result<u64, Error> {
-        let _ = (cookie.as_ref(), now);
-        todo!()
+        Ok(self.unsign(cookie.as_ref(), now)?.timestamp)
     }
 
     /// [`Codec::verify`] as of the system clock.
@@ -131,10 +173,29 @@ impl Codec {
         self.verify(cookie, crate::timed::system_now())
     }
 
-    /// Writes `value` as a cookie signed at `timestamp` (Unix seconds) with the newest key.
+    fn unsign<'a>(&self, cookie: &'a [u8], now: u64) -> Result<Unsigned<'a>, Error> {
+        if cookie.len() > self.limits.max_cookie_len {
+            return Err(SignatureError::TooLong {
+                len: cookie.len(),
+                max: self.limits.max_cookie_len,
+            }
+            .into());
+        }
+        timed::unsign(&self.signer, cookie, self.max_age, now, self.base64)
+    }
+
+    /// Writes `value` as a cookie signed at `timestamp` (Unix seconds) with the newest key:
+    /// the bytes Flask writes for the same value, key and time.
     pub fn dump(&self, value: &Value, timestamp: u64) -> Result<String, Error> {
-        let _ = (value, timestamp);
-        todo!()
+        if DateTime::from_unix(i64::try_from(timestamp).unwrap_or(i64::MAX)).is_none() {
+            return Err(DumpError::TimestampOutOfRange { timestamp }.into());
+        }
+        let mut json = Vec::with_capacity(128);
+        json::write(value, &self.json, self.limits.max_depth, &mut json)?;
+        let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
+        payload::encode(&json, &mut out);
+        timed::sign(&self.signer, timestamp, &mut out);
+        Ok(ascii_to_string(out))
     }
 
     /// [`Codec::dump`] signed at the system clock's time.
@@ -142,33 +203,74 @@ impl Codec {
         self.dump(value, crate::timed::system_now())
     }
 
-    /// The JSON text this codec writes for `value` (for Flask: canonical tagged JSON).
+    /// The JSON text this codec writes for `value` (for Flask: canonical tagged JSON, sorted
+    /// keys, ASCII only).
     pub fn to_json(&self, value: &Value) -> Result<String, DumpError> {
-        let _ = value;
-        todo!()
+        let mut out = Vec::with_capacity(128);
+        json::write(value, &self.json, self.limits.max_depth, &mut out)?;
+        // The writer emits UTF-8 (it refuses lone surrogates when not escaping them).
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
-    /// Reads JSON text as this codec reads a payload (for Flask: tagged JSON).
+    /// Reads JSON text as this codec reads a payload (for Flask: tagged JSON, untagged
+    /// bottom-up).
     pub fn from_json(&self, json: &[u8]) -> Result<Value, PayloadError> {
-        let _ = json;
-        todo!()
+        let text = std::str::from_utf8(json).map_err(|e| PayloadError::Utf8 {
+            position: e.valid_up_to(),
+        })?;
+        json::read(text, self.json.tagged, self.limits.max_depth)
     }
+
+    /// The JSON options in use.
+    pub fn json_options(&self) -> JsonOptions {
+        self.json
+    }
+}
+
+/// Turns encoder output, which is ASCII by construction, into a `String` without a panic path.
+fn ascii_to_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl CodecBuilder {
     /// A builder from a preset and the current secret key.
     pub fn new(preset: Preset, secret_key: impl Into<SecretKey>) -> CodecBuilder {
-        let _ = (preset, secret_key.into());
-        todo!()
+        let secret_key = secret_key.into();
+        match preset {
+            Preset::Flask => CodecBuilder {
+                secret_key,
+                fallback_keys: Vec::new(),
+                salt: b"cookie-session".to_vec(),
+                digest: Digest::Sha1,
+                derivation: KeyDerivation::Hmac,
+                max_age: Some(FLASK_MAX_AGE),
+                lenient_base64: false,
+                json: JsonOptions::FLASK,
+                limits: Limits::default(),
+            },
+            Preset::Itsdangerous => CodecBuilder {
+                secret_key,
+                fallback_keys: Vec::new(),
+                salt: b"itsdangerous".to_vec(),
+                digest: Digest::Sha1,
+                derivation: KeyDerivation::DjangoConcat,
+                max_age: None,
+                lenient_base64: false,
+                json: JsonOptions::ITSDANGEROUS,
+                limits: Limits::default(),
+            },
+        }
     }
 
-    /// Older keys still accepted (Flask's `SECRET_KEY_FALLBACKS`), oldest first.
+    /// Older keys still accepted for opening (Flask's `SECRET_KEY_FALLBACKS`), oldest first.
+    /// The secret key given to the builder stays the newest: it alone signs.
     pub fn fallback_keys<K: Into<SecretKey>>(mut self, keys: impl IntoIterator<Item = K>) -> Self {
-        let _ = (&mut self, keys.into_iter().count());
-        todo!()
+        self.fallback_keys = keys.into_iter().map(Into::into).collect();
+        self
     }
 
-    /// The salt (Flask: `cookie-session`).
+    /// The salt (Flask: `cookie-session`; itsdangerous: `itsdangerous`).
     pub fn salt(mut self, salt: impl AsRef<[u8]>) -> Self {
         self.salt = salt.as_ref().to_vec();
         self
@@ -180,19 +282,22 @@ impl CodecBuilder {
         self
     }
 
-    /// The key derivation (Flask: `hmac`).
+    /// The key derivation (Flask: `hmac`; itsdangerous: `django-concat`).
     pub fn key_derivation(mut self, derivation: KeyDerivation) -> Self {
         self.derivation = derivation;
         self
     }
 
-    /// Maximum age in seconds, or `None` for no age check (Flask: 31 days).
+    /// Maximum age in seconds, or `None` for no age check (Flask: 31 days, its
+    /// `PERMANENT_SESSION_LIFETIME`).
     pub fn max_age(mut self, max_age: Option<u64>) -> Self {
         self.max_age = max_age;
         self
     }
 
-    /// Decode the signature as Python does (see the README) instead of canonical base64 only.
+    /// With `true`, decode the signature as Python does (extra padding, mixed alphabets, junk
+    /// characters, non-zero unused bits) instead of accepting its canonical spelling only.
+    /// See the README's compatibility table.
     pub fn lenient_base64(mut self, lenient: bool) -> Self {
         self.lenient_base64 = lenient;
         self
@@ -210,15 +315,98 @@ impl CodecBuilder {
         self
     }
 
-    /// Derives the keys and builds the codec.
+    /// Derives the keys and builds the codec. Fails on an empty key.
     pub fn build(self) -> Result<Codec, ConfigError> {
-        todo!()
+        let mut keys = self.fallback_keys;
+        keys.push(self.secret_key);
+        let signer = Signer::new(&keys, &self.salt, self.digest, self.derivation)?;
+        Ok(Codec {
+            signer,
+            max_age: self.max_age,
+            base64: if self.lenient_base64 {
+                SignatureBase64::Lenient
+            } else {
+                SignatureBase64::Strict
+            },
+            json: self.json,
+            limits: self.limits,
+        })
     }
 }
 
-/// Decodes a cookie's payload and timestamp without checking the signature: for debugging only.
-/// Nothing here is authentic.
+/// Decodes a cookie's payload and timestamp **without checking the signature**, for
+/// debugging. Nothing it returns is authentic: anyone can write such a cookie.
+///
+/// ```
+/// let u = flask_cookie::decode_unverified(
+///     "eyJhIjoxfQ.ZVPxAA.not-checked",
+///     &flask_cookie::Limits::default(),
+/// )?;
+/// assert_eq!(u.json, br#"{"a":1}"#);
+/// assert_eq!(u.timestamp, Some(1_700_000_000));
+/// # Ok::<(), flask_cookie::Error>(())
+/// ```
 pub fn decode_unverified(cookie: impl AsRef<[u8]>, limits: &Limits) -> Result<Unverified, Error> {
-    let _ = (cookie.as_ref(), limits);
-    todo!()
+    let cookie = cookie.as_ref();
+    if cookie.len() > limits.max_cookie_len {
+        return Err(SignatureError::TooLong {
+            len: cookie.len(),
+            max: limits.max_cookie_len,
+        }
+        .into());
+    }
+    let (value, _sig) = timed::rsplit_dot(cookie).ok_or(SignatureError::NoSeparator)?;
+    let (payload, ts) = timed::rsplit_dot(value).ok_or(SignatureError::MissingTimestamp)?;
+    let json = payload::decode(payload, limits.max_inflated_len)?;
+    Ok(Unverified {
+        json,
+        timestamp: timed::decode_timestamp(ts).ok(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codec_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Codec>();
+    }
+
+    #[test]
+    fn debug_never_shows_a_key() {
+        let b = Codec::flask("hunter2-secret").fallback_keys(["older-hunter3"]);
+        assert!(!format!("{b:?}").contains("hunter"));
+        let c = b.build().unwrap();
+        assert!(!format!("{c:?}").contains("hunter"));
+    }
+
+    #[test]
+    fn empty_key_is_a_config_error() {
+        assert_eq!(
+            Codec::flask("").build().unwrap_err(),
+            ConfigError::EmptyKey { index: 0 }
+        );
+        assert_eq!(
+            Codec::flask("k").fallback_keys([""]).build().unwrap_err(),
+            ConfigError::EmptyKey { index: 0 }
+        );
+    }
+
+    #[test]
+    fn cookie_length_cap() {
+        let codec = Codec::flask("k")
+            .limits(Limits {
+                max_cookie_len: 10,
+                ..Limits::default()
+            })
+            .build()
+            .unwrap();
+        let e = codec.verify("a".repeat(11), 0).unwrap_err();
+        assert_eq!(
+            e,
+            Error::BadSignature(SignatureError::TooLong { len: 11, max: 10 })
+        );
+    }
 }

@@ -276,6 +276,11 @@ pub enum DumpError {
     /// A string holds a lone surrogate and the output is raw UTF-8 (`ensure_ascii=False`), where
     /// Python fails to encode it.
     LoneSurrogate,
+    /// The signing time is past 9999-12-31T23:59:59Z: no one could open the cookie.
+    TimestampOutOfRange {
+        /// The timestamp given.
+        timestamp: u64,
+    },
 }
 
 impl fmt::Display for DumpError {
@@ -289,6 +294,9 @@ impl fmt::Display for DumpError {
             }
             DumpError::LoneSurrogate => {
                 f.write_str("a string holds a lone surrogate, which UTF-8 output cannot encode")
+            }
+            DumpError::TimestampOutOfRange { timestamp } => {
+                write!(f, "timestamp {timestamp} is after the year 9999")
             }
         }
     }

@@ -1,10 +1,33 @@
-//! The signer: key derivation, digests, key rotation, constant-time verification.
+//! The signer (itsdangerous's `Signer`): key derivation, digests, key rotation, and
+//! constant-time verification.
+//!
+//! * Keys are given oldest first, as Flask passes `[*SECRET_KEY_FALLBACKS, SECRET_KEY]`.
+//!   The newest key signs; verification tries every key, newest first.
+//! * Each key is derived once, when the signer is built, into a keyed HMAC state that every
+//!   signature clones: opening a cookie never re-derives a key.
 
 use std::fmt;
 
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+use sha2::{Sha256, Sha512};
+
+use crate::error::ConfigError;
+
 /// A secret key. Its `Debug` output is redacted.
+///
+/// Built from bytes or a string; there is deliberately no conversion from a list of characters,
+/// so that the Python mistake of passing a string where a list of keys is expected (one key per
+/// character) cannot be made.
 #[derive(Clone)]
 pub struct SecretKey(Vec<u8>);
+
+impl SecretKey {
+    /// The key's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -36,7 +59,13 @@ impl From<Vec<u8>> for SecretKey {
     }
 }
 
-/// The hash function of the HMAC.
+impl From<&String> for SecretKey {
+    fn from(s: &String) -> SecretKey {
+        SecretKey(s.as_bytes().to_vec())
+    }
+}
+
+/// The hash function of the HMAC (itsdangerous's `digest_method`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Digest {
     /// SHA-1 (Flask's and itsdangerous's default).
@@ -47,10 +76,34 @@ pub enum Digest {
     Sha512,
 }
 
-/// How the signing key is derived from the secret key and the salt.
+impl Digest {
+    /// Length of the MAC in bytes.
+    pub fn output_len(self) -> usize {
+        match self {
+            Digest::Sha1 => 20,
+            Digest::Sha256 => 32,
+            Digest::Sha512 => 64,
+        }
+    }
+}
+
+impl std::str::FromStr for Digest {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Digest, ConfigError> {
+        match s.to_ascii_lowercase().as_str() {
+            "sha1" => Ok(Digest::Sha1),
+            "sha256" => Ok(Digest::Sha256),
+            "sha512" => Ok(Digest::Sha512),
+            _ => Err(ConfigError::UnknownDigest(s.to_owned())),
+        }
+    }
+}
+
+/// How the signing key is derived from the secret key and the salt
+/// (itsdangerous's `key_derivation`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyDerivation {
-    /// `HMAC(secret, salt)` (Flask).
+    /// `HMAC(key=secret, msg=salt)` (Flask).
     Hmac,
     /// `H(salt + b"signer" + secret)` (itsdangerous's default).
     DjangoConcat,
@@ -58,4 +111,213 @@ pub enum KeyDerivation {
     Concat,
     /// The secret itself.
     None,
+}
+
+impl std::str::FromStr for KeyDerivation {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<KeyDerivation, ConfigError> {
+        match s {
+            "hmac" => Ok(KeyDerivation::Hmac),
+            "django-concat" => Ok(KeyDerivation::DjangoConcat),
+            "concat" => Ok(KeyDerivation::Concat),
+            "none" => Ok(KeyDerivation::None),
+            _ => Err(ConfigError::UnknownKeyDerivation(s.to_owned())),
+        }
+    }
+}
+
+/// A keyed HMAC state, ready to be cloned for each message.
+#[derive(Clone)]
+enum KeyedMac {
+    Sha1(Hmac<Sha1>),
+    Sha256(Hmac<Sha256>),
+    Sha512(Hmac<Sha512>),
+}
+
+/// The longest MAC of any supported digest (SHA-512).
+pub const MAX_MAC_LEN: usize = 64;
+
+impl KeyedMac {
+    fn new(digest: Digest, key: &[u8]) -> KeyedMac {
+        // HMAC accepts keys of any length, so `new_from_slice` cannot fail; the fallbacks are
+        // unreachable but keep this function free of panics.
+        match digest {
+            Digest::Sha1 => KeyedMac::Sha1(
+                Hmac::new_from_slice(key).unwrap_or_else(|_| Hmac::new(&Default::default())),
+            ),
+            Digest::Sha256 => KeyedMac::Sha256(
+                Hmac::new_from_slice(key).unwrap_or_else(|_| Hmac::new(&Default::default())),
+            ),
+            Digest::Sha512 => KeyedMac::Sha512(
+                Hmac::new_from_slice(key).unwrap_or_else(|_| Hmac::new(&Default::default())),
+            ),
+        }
+    }
+
+    /// Writes the MAC of `msg` into `out`, returning its length.
+    fn compute(&self, msg: &[u8], out: &mut [u8; MAX_MAC_LEN]) -> usize {
+        fn fill(out: &mut [u8; MAX_MAC_LEN], tag: &[u8]) -> usize {
+            let n = tag.len().min(MAX_MAC_LEN);
+            if let (Some(dst), Some(src)) = (out.get_mut(..n), tag.get(..n)) {
+                dst.copy_from_slice(src);
+            }
+            n
+        }
+        match self {
+            KeyedMac::Sha1(m) => fill(out, &m.clone().chain_update(msg).finalize().into_bytes()),
+            KeyedMac::Sha256(m) => fill(out, &m.clone().chain_update(msg).finalize().into_bytes()),
+            KeyedMac::Sha512(m) => fill(out, &m.clone().chain_update(msg).finalize().into_bytes()),
+        }
+    }
+
+    /// Constant-time check of `tag` against the MAC of `msg` (`verify_slice`).
+    fn verify(&self, msg: &[u8], tag: &[u8]) -> bool {
+        match self {
+            KeyedMac::Sha1(m) => m.clone().chain_update(msg).verify_slice(tag).is_ok(),
+            KeyedMac::Sha256(m) => m.clone().chain_update(msg).verify_slice(tag).is_ok(),
+            KeyedMac::Sha512(m) => m.clone().chain_update(msg).verify_slice(tag).is_ok(),
+        }
+    }
+}
+
+/// Derives the signing key for `secret` (itsdangerous's `Signer.derive_key`).
+fn derive_key(digest: Digest, derivation: KeyDerivation, secret: &[u8], salt: &[u8]) -> Vec<u8> {
+    fn hash<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
+        let mut h = D::new();
+        for p in parts {
+            h.update(p);
+        }
+        h.finalize().to_vec()
+    }
+    let parts: &[&[u8]] = match derivation {
+        KeyDerivation::None => return secret.to_vec(),
+        KeyDerivation::Hmac => {
+            let mut out = [0u8; MAX_MAC_LEN];
+            let n = KeyedMac::new(digest, secret).compute(salt, &mut out);
+            return out.get(..n).unwrap_or(&[]).to_vec();
+        }
+        KeyDerivation::Concat => &[salt, secret],
+        KeyDerivation::DjangoConcat => &[salt, b"signer", secret],
+    };
+    match digest {
+        Digest::Sha1 => hash::<Sha1>(parts),
+        Digest::Sha256 => hash::<Sha256>(parts),
+        Digest::Sha512 => hash::<Sha512>(parts),
+    }
+}
+
+/// Signs with the newest key and verifies against all keys, newest first.
+///
+/// Holds only derived keyed states, never the secrets themselves. `Send + Sync`.
+#[derive(Clone)]
+pub(crate) struct Signer {
+    /// Keyed states, newest first.
+    macs: Vec<KeyedMac>,
+    digest: Digest,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("digest", &self.digest)
+            .field("keys", &self.macs.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Signer {
+    /// Derives every key (oldest first in `keys`). Refuses no key and empty keys.
+    pub(crate) fn new(
+        keys: &[SecretKey],
+        salt: &[u8],
+        digest: Digest,
+        derivation: KeyDerivation,
+    ) -> Result<Signer, ConfigError> {
+        if keys.is_empty() {
+            return Err(ConfigError::NoKeys);
+        }
+        if let Some(index) = keys.iter().position(|k| k.0.is_empty()) {
+            return Err(ConfigError::EmptyKey { index });
+        }
+        let macs = keys
+            .iter()
+            .rev()
+            .map(|k| KeyedMac::new(digest, &derive_key(digest, derivation, &k.0, salt)))
+            .collect();
+        Ok(Signer { macs, digest })
+    }
+
+    /// The digest in use.
+    pub(crate) fn digest(&self) -> Digest {
+        self.digest
+    }
+
+    /// Appends the base64 signature of `value` made with the newest key.
+    pub(crate) fn sign(&self, value: &[u8], out: &mut Vec<u8>) {
+        let mut mac = [0u8; MAX_MAC_LEN];
+        if let Some(newest) = self.macs.first() {
+            let n = newest.compute(value, &mut mac);
+            crate::encoding::b64url_encode(mac.get(..n).unwrap_or(&[]), out);
+        }
+    }
+
+    /// `true` when `tag` (decoded signature bytes) is the MAC of `value` under any key.
+    /// Each comparison is constant-time.
+    pub(crate) fn verify(&self, value: &[u8], tag: &[u8]) -> bool {
+        self.macs.iter().any(|m| m.verify(value, tag))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spec section 9: `HMAC-SHA1("test key", "cookie-session")`.
+    #[test]
+    fn flask_key_derivation_known_answer() {
+        let k = derive_key(
+            Digest::Sha1,
+            KeyDerivation::Hmac,
+            b"test key",
+            b"cookie-session",
+        );
+        let hex: String = k.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "c2ca59dd645bc867d0f03c34ddfc7f9cdac7e05a");
+    }
+
+    /// Spec section 9: `{"a": 1}` signed at 1700000000 with key `test key`.
+    #[test]
+    fn signature_known_answer() {
+        let s = Signer::new(
+            &["test key".into()],
+            b"cookie-session",
+            Digest::Sha1,
+            KeyDerivation::Hmac,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        s.sign(b"eyJhIjoxfQ.ZVPxAA", &mut out);
+        assert_eq!(out, b"06Yqjl3VyDspVrqMUAYBbpKyUSE");
+    }
+
+    #[test]
+    fn empty_and_missing_keys_are_refused() {
+        let r = Signer::new(&[], b"s", Digest::Sha1, KeyDerivation::Hmac);
+        assert_eq!(r.unwrap_err(), ConfigError::NoKeys);
+        let r = Signer::new(
+            &["a".into(), "".into()],
+            b"s",
+            Digest::Sha1,
+            KeyDerivation::Hmac,
+        );
+        assert_eq!(r.unwrap_err(), ConfigError::EmptyKey { index: 1 });
+    }
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let key = SecretKey::from("hunter2-very-secret");
+        assert!(!format!("{key:?}").contains("hunter2"));
+        let s = Signer::new(&[key], b"s", Digest::Sha1, KeyDerivation::None).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
 }
