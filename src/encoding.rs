@@ -191,4 +191,38 @@ mod tests {
         assert_eq!(itsdangerous_b64decode(b"AR"), Some(vec![1]));
         assert_eq!(itsdangerous_b64decode(b"AQ=="), Some(vec![1]));
     }
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// Python's own decisions (fixtures/vectors/gen_base64.py) for both lenient decoders.
+    #[test]
+    fn lenient_decoders_match_python() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/vectors/base64.json");
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cases = file["cases"].as_array().unwrap();
+        assert!(cases.len() > 1000);
+        let mut failures = Vec::new();
+        for case in cases {
+            let input = hex(case["input_hex"].as_str().unwrap());
+            let want_its = case["itsdangerous_hex"].as_str().map(hex);
+            let want_b64 = case["b64decode_hex"].as_str().map(hex);
+            if itsdangerous_b64decode(&input) != want_its {
+                failures.push(format!("itsdangerous base64_decode({input:?})"));
+            }
+            if python_b64decode(&input) != want_b64 {
+                failures.push(format!("b64decode({input:?})"));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} failures: {failures:#?}",
+            failures.len()
+        );
+    }
 }
