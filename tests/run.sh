@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit, integration and doc tests (known-answer vectors, Python-made
+# vectors and real-Flask fixtures), then a fresh random corpus checked against real Flask.
+#
+#   bash tests/run.sh            # the whole suite
+#   CASES=2000 bash tests/run.sh # a larger random corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Real Flask, pinned, for the interop tests (no-op when already installed).
+if ! python3 -c 'import sys, importlib.metadata as m
+want = {l.split("==")[0].lower(): l.split("==")[1] for l in open("fixtures/requirements.txt").read().split() if "==" in l}
+sys.exit(any(m.version(k) != v for k, v in want.items()))' 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check -r fixtures/requirements.txt
+fi
+
+cargo test --quiet
+cargo build --quiet --bin flask-cookie
+python3 tests/interop/random_corpus.py --bin target/debug/flask-cookie --cases "${CASES:-400}"
