@@ -1,4 +1,30 @@
 //! Read and write Flask's signed session cookies outside Python, byte for byte.
+//!
+//! A Flask session cookie is `[.]PAYLOAD.TIMESTAMP.SIGNATURE`: Flask's tagged JSON, zlib-
+//! compressed when that pays, URL-safe base64, a big-endian timestamp and an HMAC, as made by
+//! itsdangerous's `URLSafeTimedSerializer`. A [`Codec`] is configured once (keys, salt, digest,
+//! derivation, `max_age`, JSON options, limits) and then opens, verifies and dumps cookies.
+//!
+//! ```
+//! use flask_cookie::{Codec, Value};
+//!
+//! let codec = Codec::flask("test key").build()?;
+//! let opened = codec.open("eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE", 1_700_000_000)?;
+//! assert_eq!(opened.value.as_dict().and_then(|d| d.get("a")), Some(&Value::from(1)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The modules mirror itsdangerous's split, one rule of the format in one place:
+//!
+//! * [`encoding`]: base64 (canonical, and Python's lenient decoding) and timestamp bytes;
+//! * [`signer`]: key derivation, digests, key rotation, constant-time verification;
+//! * [`timed`]: the cookie's anatomy, `max_age` and itsdangerous's decision order;
+//! * [`payload`]: zlib compression when it pays, capped inflating;
+//! * [`json`]: the Python JSON dialect (what `json.dumps` writes and `json.loads` reads);
+//! * [`tag`] and [`http_date`]: Flask's tagged JSON and Werkzeug's HTTP dates;
+//! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors.
+//!
+//! No `unsafe` code.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -23,3 +49,8 @@ pub use json::{JsonError, JsonErrorKind, JsonOptions};
 pub use signer::{Digest, KeyDerivation, SecretKey};
 pub use tag::TagError;
 pub use value::{DateTime, Dict, Int, IntError, Text, Value};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
