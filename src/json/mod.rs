@@ -1,8 +1,8 @@
 //! The Python JSON dialect: exactly what `json.dumps` writes and what `json.loads` reads.
 //!
-//! * [`write`]: `json.dumps(value, separators=(",", ":"), sort_keys=..., ensure_ascii=...)`,
+//! * [`write()`]: `json.dumps(value, separators=(",", ":"), sort_keys=..., ensure_ascii=...)`,
 //!   with Flask's tags applied inline when [`JsonOptions::tagged`] is set.
-//! * [`read`]: `json.loads`, with Flask's bottom-up untagging applied inline when `tagged`.
+//! * [`read()`]: `json.loads`, with Flask's bottom-up untagging applied inline when `tagged`.
 //!
 //! Nesting is limited (see [`DEFAULT_MAX_DEPTH`]) so neither direction can overflow the stack.
 

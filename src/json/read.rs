@@ -59,7 +59,7 @@ fn hex4(b: &[u8]) -> Option<u32> {
     })
 }
 
-/// Parses `input` as Python's `json.loads` does; see [`super::read`].
+/// Parses `input` as Python's `json.loads` does; see [`super::read()`].
 pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, PayloadError> {
     if input.starts_with('\u{feff}') {
         return Err(syntax(0, BOM).into());

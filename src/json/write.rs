@@ -19,7 +19,7 @@ struct Writer<'a> {
     lone_surrogate: bool,
 }
 
-/// Appends the JSON text of `value`; see [`super::write`].
+/// Appends the JSON text of `value`; see [`super::write()`].
 pub(super) fn write(
     value: &Value,
     opts: &JsonOptions,
