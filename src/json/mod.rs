@@ -1,12 +1,18 @@
 //! The Python JSON dialect: exactly what `json.dumps` writes and what `json.loads` reads.
 //!
-//! * [`write`]: `json.dumps(value, separators=(",", ":"), sort_keys=..., ensure_ascii=...)`,
+//! * [`write()`]: `json.dumps(value, separators=(",", ":"), sort_keys=..., ensure_ascii=...)`,
 //!   with Flask's tags applied inline when [`JsonOptions::tagged`] is set.
-//! * [`read`]: `json.loads`, with Flask's bottom-up untagging applied inline when `tagged`.
+//! * [`read()`]: `json.loads`, with Flask's bottom-up untagging applied inline when `tagged`.
 //!
 //! Nesting is limited (see [`DEFAULT_MAX_DEPTH`]) so neither direction can overflow the stack.
 
 use std::fmt;
+
+mod float;
+mod read;
+#[cfg(test)]
+mod tests;
+mod write;
 
 use crate::error::{DumpError, PayloadError};
 use crate::value::Value;
@@ -99,25 +105,45 @@ impl fmt::Display for JsonError {
 impl std::error::Error for JsonError {}
 
 /// Parses `input` as Python's `json.loads` would; with `tagged`, untags as Flask does.
+///
+/// Accepts exactly what CPython 3.11's C scanner accepts (`strict=True`): `NaN`, `Infinity`,
+/// `-Infinity`, integers of up to [`crate::Int::MAX_DIGITS`] digits, duplicate keys (the last
+/// value wins, at the first key's position), lone surrogate escapes; whitespace is
+/// `[ \t\n\r]`; a leading BOM, raw control characters in strings and trailing data are errors.
+/// Errors ([`PayloadError::Json`]) carry the byte offset where CPython reports the error.
+///
+/// With `tagged`, each object with exactly one entry whose key is a tag key is replaced, once
+/// its children are decoded, by [`crate::tag::untag`] (errors: [`PayloadError::Tag`]).
+///
+/// Containers nested deeper than `max_depth` fail with [`JsonErrorKind::TooDeep`]. The parser
+/// does not recurse, but the returned value is dropped recursively: keep `max_depth` in the
+/// thousands at most.
 pub fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, PayloadError> {
-    let _ = (input, tagged, max_depth);
-    todo!("json reader")
+    read::read(input, tagged, max_depth)
 }
 
 /// Appends the JSON text of `value` to `out`, as Python's `json.dumps` would write it.
+///
+/// Writes `json.dumps(value, separators=(",", ":"), sort_keys=opts.sort_keys,
+/// ensure_ascii=opts.ensure_ascii)`, after Flask's `TaggedJSONSerializer.tag` when
+/// `opts.tagged`. Without tags, tuples are written as lists and Markup as strings, and bytes,
+/// UUIDs and datetimes fail with [`DumpError::Unsupported`], as in Python.
+///
+/// Fails with [`DumpError::TooDeep`] when containers (tag wrappers included) nest deeper than
+/// `max_depth`, and with [`DumpError::LoneSurrogate`] when a string holds a lone surrogate
+/// without `ensure_ascii` (Python builds the text, then fails to encode it as UTF-8, so any
+/// other error takes precedence). On error `out` is left as it was.
 pub fn write(
     value: &Value,
     opts: &JsonOptions,
     max_depth: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), DumpError> {
-    let _ = (value, opts, max_depth, out);
-    todo!("json writer")
+    write::write(value, opts, max_depth, out)
 }
 
 /// Appends Python's `repr(f)` of a float (`1e+16`, `0.0001`, `-0.0`, `nan`, `inf`, `-inf`).
 /// The JSON writer spells the non-finite ones `NaN`, `Infinity`, `-Infinity` instead.
 pub fn py_float_repr(f: f64, out: &mut String) {
-    let _ = (f, out);
-    todo!("python float repr")
+    float::repr(f, out)
 }

@@ -1,0 +1,277 @@
+//! The writer: CPython 3.11's C encoder (`c_make_encoder`) with `separators=(",", ":")`, and
+//! Flask's `TaggedJSONSerializer.tag` applied on the way.
+
+use crate::encoding;
+use crate::error::DumpError;
+use crate::http_date;
+use crate::tag;
+use crate::value::{Dict, Text, Value};
+
+use super::JsonOptions;
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+struct Writer<'a> {
+    opts: JsonOptions,
+    max_depth: usize,
+    out: &'a mut Vec<u8>,
+    /// A lone surrogate was written raw: Python builds the whole text, then fails to encode it.
+    lone_surrogate: bool,
+}
+
+/// Appends the JSON text of `value`; see [`super::write()`].
+pub(super) fn write(
+    value: &Value,
+    opts: &JsonOptions,
+    max_depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), DumpError> {
+    let start = out.len();
+    let mut w = Writer {
+        opts: *opts,
+        max_depth,
+        out,
+        lone_surrogate: false,
+    };
+    let mut result = w.value(value, 0);
+    if result.is_ok() && w.lone_surrogate {
+        result = Err(DumpError::LoneSurrogate);
+    }
+    if result.is_err() {
+        w.out.truncate(start);
+    }
+    result
+}
+
+impl Writer<'_> {
+    /// Opens a container at nesting level `depth + 1`.
+    fn enter(&mut self, depth: usize, open: u8) -> Result<usize, DumpError> {
+        if depth >= self.max_depth {
+            return Err(DumpError::TooDeep {
+                limit: self.max_depth,
+            });
+        }
+        self.out.push(open);
+        Ok(depth + 1)
+    }
+
+    /// `{"<tag>":` for a tag wrapper object.
+    fn open_tag(&mut self, depth: usize, tag: &str) -> Result<usize, DumpError> {
+        let depth = self.enter(depth, b'{')?;
+        self.out.push(b'"');
+        self.out.extend_from_slice(tag.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        Ok(depth)
+    }
+
+    fn value(&mut self, v: &Value, depth: usize) -> Result<(), DumpError> {
+        let tagged = self.opts.tagged;
+        match v {
+            Value::None => self.out.extend_from_slice(b"null"),
+            Value::Bool(true) => self.out.extend_from_slice(b"true"),
+            Value::Bool(false) => self.out.extend_from_slice(b"false"),
+            Value::Int(i) => {
+                use std::io::Write;
+                let _ = write!(self.out, "{i}");
+            }
+            Value::Float(f) => self.float(*f),
+            Value::Str(t) => self.string(t, None),
+            Value::List(items) => self.list(items, depth)?,
+            Value::Tuple(items) if tagged => {
+                let d = self.open_tag(depth, " t")?;
+                self.list(items, d)?;
+                self.out.push(b'}');
+            }
+            Value::Tuple(items) => self.list(items, depth)?,
+            Value::Dict(d) => self.dict(d, depth)?,
+            Value::Markup(t) if tagged => {
+                self.open_tag(depth, " m")?;
+                self.string(t, None);
+                self.out.push(b'}');
+            }
+            Value::Markup(t) => self.string(t, None),
+            Value::Bytes(b) if tagged => {
+                self.open_tag(depth, " b")?;
+                let mut s = String::with_capacity(b.len().div_ceil(3) * 4);
+                encoding::b64_std_encode(b, &mut s);
+                self.ascii_string(&s);
+                self.out.push(b'}');
+            }
+            Value::Uuid(u) if tagged => {
+                self.open_tag(depth, " u")?;
+                let s = format!("{u:032x}");
+                self.ascii_string(&s);
+                self.out.push(b'}');
+            }
+            Value::DateTime(dt) if tagged => {
+                self.open_tag(depth, " d")?;
+                let mut s = String::with_capacity(29);
+                http_date::format(*dt, &mut s);
+                self.ascii_string(&s);
+                self.out.push(b'}');
+            }
+            Value::Bytes(_) => return Err(unsupported("bytes")),
+            Value::Uuid(_) => return Err(unsupported("UUID")),
+            Value::DateTime(_) => return Err(unsupported("datetime")),
+        }
+        Ok(())
+    }
+
+    fn float(&mut self, f: f64) {
+        if f.is_nan() {
+            self.out.extend_from_slice(b"NaN");
+        } else if f.is_infinite() {
+            let s: &[u8] = if f < 0.0 { b"-Infinity" } else { b"Infinity" };
+            self.out.extend_from_slice(s);
+        } else {
+            let mut s = String::with_capacity(32);
+            super::float::repr(f, &mut s);
+            self.out.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    fn list(&mut self, items: &[Value], depth: usize) -> Result<(), DumpError> {
+        let d = self.enter(depth, b'[')?;
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.value(item, d)?;
+        }
+        self.out.push(b']');
+        Ok(())
+    }
+
+    fn dict(&mut self, dict: &Dict, depth: usize) -> Result<(), DumpError> {
+        if self.opts.tagged {
+            if let [(key, value)] = dict.entries() {
+                if tag::is_tag_key(key) {
+                    // `{" di": {KEY + "__": tag(value)}}`
+                    let d = self.open_tag(depth, " di")?;
+                    let d = self.enter(d, b'{')?;
+                    self.string(key, Some("__"));
+                    self.out.push(b':');
+                    self.value(value, d)?;
+                    self.out.extend_from_slice(b"}}");
+                    return Ok(());
+                }
+            }
+        }
+        let d = self.enter(depth, b'{')?;
+        if self.opts.sort_keys && dict.len() > 1 {
+            let mut entries: Vec<&(Text, Value)> = dict.entries().iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.as_wtf8().cmp(b.0.as_wtf8()));
+            self.entries(entries.into_iter(), d)?;
+        } else {
+            self.entries(dict.entries().iter(), d)?;
+        }
+        self.out.push(b'}');
+        Ok(())
+    }
+
+    fn entries<'v>(
+        &mut self,
+        entries: impl Iterator<Item = &'v (Text, Value)>,
+        depth: usize,
+    ) -> Result<(), DumpError> {
+        for (i, (k, v)) in entries.enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.string(k, None);
+            self.out.push(b':');
+            self.value(v, depth)?;
+        }
+        Ok(())
+    }
+
+    /// A string known to need no escaping (base64, hex, HTTP dates).
+    fn ascii_string(&mut self, s: &str) {
+        self.out.push(b'"');
+        self.out.extend_from_slice(s.as_bytes());
+        self.out.push(b'"');
+    }
+
+    fn escape_u(&mut self, cp: u32) {
+        self.out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            HEX[(cp >> 12) as usize & 15],
+            HEX[(cp >> 8) as usize & 15],
+            HEX[(cp >> 4) as usize & 15],
+            HEX[cp as usize & 15],
+        ]);
+    }
+
+    /// `"` + escaped `t` + `suffix` (plain ASCII) + `"`.
+    fn string(&mut self, t: &Text, suffix: Option<&str>) {
+        let ascii = self.opts.ensure_ascii;
+        if !ascii && t.has_lone_surrogate() {
+            self.lone_surrogate = true;
+        }
+        let bytes = t.as_wtf8();
+        self.out.push(b'"');
+        let mut run = 0;
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let plain = if ascii {
+                (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'
+            } else {
+                b >= 0x20 && b != b'"' && b != b'\\'
+            };
+            if plain {
+                i += 1;
+                continue;
+            }
+            self.out
+                .extend_from_slice(bytes.get(run..i).unwrap_or_default());
+            let short: Option<&[u8]> = match b {
+                b'"' => Some(b"\\\""),
+                b'\\' => Some(b"\\\\"),
+                b'\n' => Some(b"\\n"),
+                b'\r' => Some(b"\\r"),
+                b'\t' => Some(b"\\t"),
+                0x08 => Some(b"\\b"),
+                0x0c => Some(b"\\f"),
+                _ => None,
+            };
+            if let Some(s) = short {
+                self.out.extend_from_slice(s);
+                i += 1;
+            } else if b < 0x80 {
+                self.escape_u(u32::from(b));
+                i += 1;
+            } else {
+                // Non-ASCII, with ensure_ascii: decode one WTF-8 sequence.
+                let (len, init) = match b {
+                    0xC0..=0xDF => (2, u32::from(b & 0x1F)),
+                    0xE0..=0xEF => (3, u32::from(b & 0x0F)),
+                    _ => (4, u32::from(b & 0x07)),
+                };
+                let cont = bytes.get(i + 1..i + len).unwrap_or_default();
+                let cp = cont
+                    .iter()
+                    .fold(init, |acc, &c| (acc << 6) | u32::from(c & 0x3F));
+                if cp >= 0x10000 {
+                    let v = cp - 0x10000;
+                    self.escape_u(0xD800 | (v >> 10));
+                    self.escape_u(0xDC00 | (v & 0x3FF));
+                } else {
+                    self.escape_u(cp);
+                }
+                i += 1 + cont.len();
+            }
+            run = i;
+        }
+        self.out
+            .extend_from_slice(bytes.get(run..).unwrap_or_default());
+        if let Some(s) = suffix {
+            self.out.extend_from_slice(s.as_bytes());
+        }
+        self.out.push(b'"');
+    }
+}
+
+fn unsupported(type_name: &'static str) -> DumpError {
+    DumpError::Unsupported { type_name }
+}
