@@ -229,7 +229,9 @@ fn int10(s: &[u32]) -> Result<i64, Option<()>> {
 /// `tzsign * ((t // 100) * 3600 + (t % 100) * 60)` for `t = abs(offset)`; saturates (any
 /// saturated value is far beyond what `timedelta` accepts).
 fn hhmm_to_secs(t: u128, neg: bool) -> i128 {
-    let secs = (t / 100).saturating_mul(3600).saturating_add((t % 100) * 60);
+    let secs = (t / 100)
+        .saturating_mul(3600)
+        .saturating_add((t % 100) * 60);
     let secs = i128::try_from(secs).unwrap_or(i128::MAX);
     if neg {
         -secs
@@ -338,7 +340,7 @@ pub(crate) fn parse_code_points(input: &[u32]) -> Parsed {
     };
     // `int()` never overflows in Python: any ValueError makes the whole parse None.
     let ints = [int10(yy), int10(dd), int10(thh), int10(tmm), int10(tss)];
-    if ints.iter().any(|r| *r == Err(None)) {
+    if ints.contains(&Err(None)) {
         return Parsed::Invalid;
     }
     // What is left of the errors are values beyond i64: i64::MAX stands for them (it fails the
@@ -354,8 +356,8 @@ pub(crate) fn parse_code_points(input: &[u32]) -> Parsed {
         year
     };
     // The zone: `None` means naive (UTC for Werkzeug).
-    let named = upper_ascii(tz)
-        .and_then(|u| PY_TIMEZONES.iter().find(|(n, _)| *n == u).map(|&(_, v)| v));
+    let named =
+        upper_ascii(tz).and_then(|u| PY_TIMEZONES.iter().find(|(n, _)| *n == u).map(|&(_, v)| v));
     let offset_secs: Option<Option<i128>> = match named {
         Some(v) => Some(Some(hhmm_to_secs(v.unsigned_abs().into(), v < 0))),
         None => match py_int(tz, 10) {

@@ -15,6 +15,7 @@ use crate::value::{Text, Value};
 
 pub(crate) mod pyint;
 mod str_conv;
+#[rustfmt::skip]
 mod unicode_tables;
 mod uuid;
 
@@ -134,8 +135,7 @@ fn untag_di(value: Value) -> Result<Value, String> {
         }
         Value::Bytes(b) if b.is_empty() => Err("StopIteration: empty bytes".into()),
         v @ (Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => Err(format!(
-            "TypeError: {} of a {} cannot be indexed by its first item",
-            "the first item",
+            "TypeError: {{key[:-2]: value[key]}} with key = the first item of a non-empty {}",
             type_name(&v)
         )),
         v => Err(format!(
@@ -155,7 +155,10 @@ fn untag_tuple(value: Value) -> Result<Value, String> {
                 .collect(),
         )),
         Value::Dict(d) => Ok(Value::Tuple(
-            d.into_entries().into_iter().map(|(k, _)| Value::Str(k)).collect(),
+            d.into_entries()
+                .into_iter()
+                .map(|(k, _)| Value::Str(k))
+                .collect(),
         )),
         Value::Bytes(b) => Ok(Value::Tuple(b.into_iter().map(Value::from).collect())),
         v => Err(format!(

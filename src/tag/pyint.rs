@@ -28,7 +28,9 @@ fn decimal(cp: u32) -> Option<u8> {
 
 /// Python's `str.split()` with no argument: runs of whitespace separate, none kept.
 pub(crate) fn split_whitespace(s: &[u32]) -> Vec<&[u32]> {
-    s.split(|&c| is_space(c)).filter(|t| !t.is_empty()).collect()
+    s.split(|&c| is_space(c))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// An integer parsed by [`py_int`].

@@ -27,13 +27,13 @@ fn remove_all(s: &[u32], pat: &str) -> Vec<u32> {
 pub(crate) fn parse(value: &Value) -> Result<u128, String> {
     let text = match value {
         Value::Str(t) | Value::Markup(t) => t,
-        Value::None => {
-            return Err(
-                "TypeError: one of the hex, bytes, bytes_le, fields, or int arguments must be given"
-                    .into(),
-            )
+        Value::None => return Err(
+            "TypeError: one of the hex, bytes, bytes_le, fields, or int arguments must be given"
+                .into(),
+        ),
+        Value::Bytes(_) => {
+            return Err("TypeError: a bytes-like object is required, not 'str'".into())
         }
-        Value::Bytes(_) => return Err("TypeError: a bytes-like object is required, not 'str'".into()),
         v => {
             return Err(format!(
                 "AttributeError: '{}' object has no attribute 'replace'",
