@@ -192,7 +192,6 @@ fn write_matches_python() {
 
 /// Tagged datetimes need `http_date::format`, implemented in another module.
 #[test]
-#[ignore = "needs http_date::format"]
 fn write_datetimes_matches_python() {
     write_cases(true);
 }

@@ -163,7 +163,6 @@ fn tag_m_vectors() {
 }
 
 #[test]
-#[ignore = "needs crate::json::py_float_repr (JSON branch)"]
 fn tag_m_float_vectors() {
     assert!(check_tag_file("tag_m_float.json", never) > 10);
 }
