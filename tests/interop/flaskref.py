@@ -198,11 +198,13 @@ class Ref:
                 return out
             except Exception as e:  # noqa: BLE001 - Flask answers with a 500
                 return _err("crash", e)
-            out = {
-                "result": "ok",
-                "json": self.s.serializer.dumps(value),
-                "signed_at": (dt - EPOCH) // timedelta(seconds=1),
-            }
+            out = {"result": "ok", "signed_at": (dt - EPOCH) // timedelta(seconds=1)}
+            try:
+                out["json"] = self.s.serializer.dumps(value)
+            except Exception as e:  # noqa: BLE001 - e.g. RecursionError: Flask reads deeper than it writes
+                out["json"] = None
+                out["json_error"] = f"{type(e).__name__}: {e}"
+                return out
             if self.session_class is not None and not isinstance(value, dict):
                 # Flask's open_session does session_class(data): null is an empty session.
                 try:
@@ -481,5 +483,5 @@ __all__ = [
     "Ref", "config", "config_json", "key_json", "versions", "payload_text", "rand_session",
     "rand_value", "rand_ascii_key", "tamper", "is_canonical_signature", "timestamp_of",
     "FLASK_MAX_AGE", "DIGESTS", "DERIVATIONS", "TAG_KEYS", "Markup", "UUID", "math",
-    "flask", "itsdangerous", "werkzeug", "markupsafe",
+    "flask", "itsdangerous", "werkzeug", "markupsafe", "base64_decode", "base64_encode",
 ]
