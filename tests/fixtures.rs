@@ -10,6 +10,10 @@
 //!   match Python. Canonical-ness is decided here by decoding and re-encoding.
 //! * When the payload's top level is not a dict, the crate may return the value itself (what
 //!   itsdangerous returns) or what Flask's `open_session` makes of it (`session_json`).
+//! * Malformed tags from a validly signed cookie (spec section 5: "match these or reject them with
+//!   a clear error"): when Flask opens a cookie whose signed JSON is not what Flask writes back
+//!   (`payload_is_canonical: false`), `BadPayload(PayloadError::Tag(_))` is tolerated in place
+//!   of Flask's value, and listed on stderr. Set `FLASK_COOKIE_STRICT_TAGS=1` to refuse this.
 //! * Dump cases whose JSON Flask itself does not read back to the same JSON (years 1-99, int
 //!   keys, adjacent lone surrogates) are compared with Flask's cookie of the value read back.
 
@@ -18,7 +22,7 @@ use std::fmt::Debug;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Once, OnceLock};
 
-use flask_cookie::{Codec, Digest, Error, KeyDerivation, TimestampError};
+use flask_cookie::{Codec, Digest, Error, KeyDerivation, PayloadError, TimestampError};
 use serde_json::Value as J;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/cookies.json");
@@ -255,6 +259,8 @@ enum Expect {
         json: String,
         session_json: Option<String>,
         signed_at: u64,
+        /// A tag error may stand in for this value (see the module documentation).
+        tag_error_tolerated: bool,
     },
     BadSignature,
     Expired {
@@ -266,13 +272,18 @@ enum Expect {
     Crash,
 }
 
-fn expectation(e: &J) -> Result<Expect, String> {
+fn strict_tags() -> bool {
+    std::env::var_os("FLASK_COOKIE_STRICT_TAGS").is_some_and(|v| v != "0")
+}
+
+fn expectation(e: &J, payload_is_canonical: bool) -> Result<Expect, String> {
     let signed_at = e.get("signed_at").and_then(J::as_u64);
     Ok(match field(e, "result")? {
         "ok" => Expect::Ok {
             json: field(e, "json").unwrap_or_default().to_owned(),
             session_json: e.get("session_json").and_then(J::as_str).map(str::to_owned),
             signed_at: signed_at.ok_or("ok without signed_at")?,
+            tag_error_tolerated: !payload_is_canonical && !strict_tags(),
         },
         "bad_signature" => Expect::BadSignature,
         "expired" => Expect::Expired { signed_at },
@@ -290,14 +301,26 @@ fn python(e: &J) -> String {
     }
 }
 
-fn check_open(codec: &Codec, cookie: &[u8], now: u64, want: &Expect) -> Result<(), String> {
+/// `Ok(true)` when the case passed only through the tolerated tag-error rule.
+fn check_open(codec: &Codec, cookie: &[u8], now: u64, want: &Expect) -> Result<bool, String> {
     let got = guarded(|| codec.open(cookie, now))?;
+    if let (
+        Expect::Ok {
+            tag_error_tolerated: true,
+            ..
+        },
+        Err(Error::BadPayload(PayloadError::Tag(_))),
+    ) = (want, &got)
+    {
+        return Ok(true);
+    }
     match (want, &got) {
         (
             Expect::Ok {
                 json,
                 session_json,
                 signed_at,
+                ..
             },
             Ok(opened),
         ) => {
@@ -310,7 +333,7 @@ fn check_open(codec: &Codec, cookie: &[u8], now: u64, want: &Expect) -> Result<(
             let ours = guarded(|| codec.to_json(&opened.value))?
                 .map_err(|e| format!("opened, but to_json failed: {e}"))?;
             if ours == *json || session_json.as_deref() == Some(ours.as_str()) {
-                Ok(())
+                Ok(false)
             } else {
                 Err(format!(
                     "JSON differs:\n    Flask: {}\n    ours:  {}",
@@ -320,18 +343,18 @@ fn check_open(codec: &Codec, cookie: &[u8], now: u64, want: &Expect) -> Result<(
             }
         }
         (Expect::BadSignature, Err(Error::BadSignature(_) | Error::MalformedTimestamp(_))) => {
-            Ok(())
+            Ok(false)
         }
         (Expect::Expired { signed_at }, Err(Error::Expired(e))) => match signed_at {
             Some(ts) if *ts != e.signed_at => Err(format!(
                 "expired, but signed_at {} instead of Flask's {ts}",
                 e.signed_at
             )),
-            _ => Ok(()),
+            _ => Ok(false),
         },
-        (Expect::BadPayload { .. }, Err(Error::BadPayload(_))) => Ok(()),
+        (Expect::BadPayload { .. }, Err(Error::BadPayload(_))) => Ok(false),
         (Expect::Crash, Err(Error::MalformedTimestamp(TimestampError::OutOfRange { .. }))) => {
-            Ok(())
+            Ok(false)
         }
         _ => Err(format!("expected {want:?}, got {}", short(&got))),
     }
@@ -397,9 +420,12 @@ fn open_case(case: &J) -> Result<OpenCase<'_>, String> {
         config,
         cookie,
         now: case["now"].as_u64().ok_or("missing now")?,
-        expect: expectation(&case["expect"])?,
+        expect: expectation(
+            &case["expect"],
+            case["payload_is_canonical"].as_bool().unwrap_or(true),
+        )?,
         flask: &case["expect"],
-        verify: expectation(&case["verify"])?,
+        verify: expectation(&case["verify"], true)?,
         canonical: canonical_signature(cookie, mac_len),
     })
 }
@@ -454,15 +480,36 @@ fn fixture_file_is_complete() {
 #[test]
 fn open_agrees_with_flask() {
     let mut report = Report::new("open");
+    let mut tolerated = Vec::new();
     for_each_open_case(&mut report, |case, lenient, codec| {
-        if !lenient && !case.canonical {
+        let refuse = !lenient && !case.canonical;
+        let result = if refuse {
             check_open(codec, case.cookie, case.now, &Expect::BadSignature)
                 .map_err(|e| format!("{e} (signature text not canonical: strict mode must refuse)"))
         } else {
             check_open(codec, case.cookie, case.now, &case.expect)
+        };
+        match result {
+            Ok(true) => {
+                tolerated.push(format!(
+                    "{} ({})",
+                    case.name,
+                    if lenient { "lenient" } else { "strict" }
+                ));
+                Ok(())
+            }
+            Ok(false) => Ok(()),
+            Err(e) => Err(format!("{e}\n    Flask: {}", python(case.flask))),
         }
-        .map_err(|e| format!("{e}\n    Flask: {}", python(case.flask)))
     });
+    if !tolerated.is_empty() {
+        eprintln!(
+            "open: {} checks passed only because a malformed tag was refused where Flask \
+             decodes it (FLASK_COOKIE_STRICT_TAGS=1 makes these failures):\n  {}",
+            tolerated.len(),
+            tolerated.join("\n  ")
+        );
+    }
     report.finish();
 }
 
