@@ -47,7 +47,7 @@ pub use error::{
 };
 pub use json::{JsonError, JsonErrorKind, JsonOptions};
 pub use signer::{Digest, KeyDerivation, SecretKey};
-pub use tag::TagError;
+pub use tag::{TagError, TagErrorKind};
 pub use value::{DateTime, Dict, Int, IntError, Text, Value};
 
 /// The README's Rust examples, compiled and run as doctests.

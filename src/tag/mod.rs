@@ -30,14 +30,45 @@ pub fn is_tag_key(key: &Text) -> bool {
     TAG_KEYS.iter().any(|t| key == t)
 }
 
-/// A tagged value that does not decode, where Python raises (and itsdangerous reports
-/// `BadPayload`).
+/// A tagged value that does not decode (itsdangerous reports `BadPayload`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TagError {
     /// The tag key (`" t"`, `" b"`, ...).
     pub tag: &'static str,
+    /// Whether Python raises too, or decodes what this crate refuses.
+    pub kind: TagErrorKind,
     /// What is wrong.
     pub message: String,
+}
+
+/// Whether Python agrees that a tagged value does not decode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TagErrorKind {
+    /// Python raises too (and so Flask fails with `BadPayload`).
+    Invalid,
+    /// Python decodes it, but this crate refuses (listed in the README's compatibility table):
+    /// `Markup` of a list, tuple or dict; a date whose offset moves it past the year 9999.
+    Unsupported,
+}
+
+/// Why a tag's decoding failed, inside this module.
+pub(crate) enum Fail {
+    /// Python raises too.
+    Invalid(String),
+    /// Python decodes it; this crate refuses.
+    Unsupported(String),
+}
+
+impl From<String> for Fail {
+    fn from(m: String) -> Fail {
+        Fail::Invalid(m)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(m: &str) -> Fail {
+        Fail::Invalid(m.to_owned())
+    }
 }
 
 impl fmt::Display for TagError {
@@ -98,21 +129,35 @@ pub fn untag(tag: &Text, value: Value) -> Result<Value, TagError> {
         .find(|t| tag == t)
         .ok_or_else(|| TagError {
             tag: "?",
+            kind: TagErrorKind::Invalid,
             message: format!("{tag:?} is not a registered tag"),
         })?;
-    let err = |message: String| TagError { tag: key, message };
+    let err = |fail: Fail| match fail {
+        Fail::Invalid(message) => TagError {
+            tag: key,
+            kind: TagErrorKind::Invalid,
+            message,
+        },
+        Fail::Unsupported(message) => TagError {
+            tag: key,
+            kind: TagErrorKind::Unsupported,
+            message: format!("not supported: {message}"),
+        },
+    };
     match key {
         " di" => untag_di(value).map_err(err),
         " t" => untag_tuple(value).map_err(err),
         " b" => untag_bytes(value).map_err(err),
         " m" => str_conv::py_str(&value).map(Value::Markup).map_err(err),
-        " u" => uuid::parse(&value).map(Value::Uuid).map_err(err),
+        " u" => uuid::parse(&value)
+            .map(Value::Uuid)
+            .map_err(|m| err(Fail::Invalid(m))),
         _ => untag_datetime(value).map_err(err),
     }
 }
 
 /// `{key[:-2]: value[key]}` with `key = next(iter(value))`.
-fn untag_di(value: Value) -> Result<Value, String> {
+fn untag_di(value: Value) -> Result<Value, Fail> {
     match value {
         Value::Dict(d) => {
             let Some((key, v)) = d.into_entries().into_iter().next() else {
@@ -137,16 +182,14 @@ fn untag_di(value: Value) -> Result<Value, String> {
         v @ (Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => Err(format!(
             "TypeError: {{key[:-2]: value[key]}} with key = the first item of a non-empty {}",
             type_name(&v)
-        )),
-        v => Err(format!(
-            "TypeError: '{}' object is not iterable",
-            type_name(&v)
-        )),
+        )
+        .into()),
+        v => Err(format!("TypeError: '{}' object is not iterable", type_name(&v)).into()),
     }
 }
 
 /// `tuple(value)`.
-fn untag_tuple(value: Value) -> Result<Value, String> {
+fn untag_tuple(value: Value) -> Result<Value, Fail> {
     match value {
         Value::List(l) | Value::Tuple(l) => Ok(Value::Tuple(l)),
         Value::Str(t) | Value::Markup(t) => Ok(Value::Tuple(
@@ -161,15 +204,12 @@ fn untag_tuple(value: Value) -> Result<Value, String> {
                 .collect(),
         )),
         Value::Bytes(b) => Ok(Value::Tuple(b.into_iter().map(Value::from).collect())),
-        v => Err(format!(
-            "TypeError: '{}' object is not iterable",
-            type_name(&v)
-        )),
+        v => Err(format!("TypeError: '{}' object is not iterable", type_name(&v)).into()),
     }
 }
 
 /// `base64.b64decode(value)`.
-fn untag_bytes(value: Value) -> Result<Value, String> {
+fn untag_bytes(value: Value) -> Result<Value, Fail> {
     let data = match &value {
         Value::Str(t) | Value::Markup(t) => {
             if !t.as_wtf8().is_ascii() {
@@ -184,7 +224,8 @@ fn untag_bytes(value: Value) -> Result<Value, String> {
             return Err(format!(
                 "TypeError: argument should be a bytes-like object or ASCII string, not '{}'",
                 type_name(v)
-            ))
+            )
+            .into())
         }
     };
     crate::encoding::python_b64decode(data)
@@ -193,7 +234,7 @@ fn untag_bytes(value: Value) -> Result<Value, String> {
 }
 
 /// Werkzeug's `parse_date(value)`.
-fn untag_datetime(value: Value) -> Result<Value, String> {
+fn untag_datetime(value: Value) -> Result<Value, Fail> {
     use crate::http_date::{parse_code_points, Parsed};
     let falsy = match &value {
         Value::None => true,
@@ -215,8 +256,8 @@ fn untag_datetime(value: Value) -> Result<Value, String> {
             match parse_code_points(&cps) {
                 Parsed::Date(dt) => Ok(Value::DateTime(dt)),
                 Parsed::Invalid => Ok(Value::None),
-                Parsed::OutOfRange(m) => Err(format!("not supported: {m}")),
-                Parsed::Raises(m) => Err(m),
+                Parsed::OutOfRange(m) => Err(Fail::Unsupported(m)),
+                Parsed::Raises(m) => Err(Fail::Invalid(m)),
             }
         }
         // `bytes.split()` works, then `data[0].endswith(',')` raises TypeError (or the split is
@@ -225,6 +266,7 @@ fn untag_datetime(value: Value) -> Result<Value, String> {
         v => Err(format!(
             "AttributeError: '{}' object has no attribute 'split'",
             type_name(v)
-        )),
+        )
+        .into()),
     }
 }

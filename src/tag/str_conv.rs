@@ -45,7 +45,7 @@ pub(crate) fn bytes_repr(b: &[u8], out: &mut String) {
 
 /// `str(value)`; an error for list, tuple and dict (not supported: their `repr` needs Python's
 /// `str.isprintable` tables).
-pub(crate) fn py_str(value: &Value) -> Result<Text, String> {
+pub(crate) fn py_str(value: &Value) -> Result<Text, super::Fail> {
     let mut out = String::new();
     match value {
         Value::Str(t) | Value::Markup(t) => return Ok(t.clone()),
@@ -65,10 +65,10 @@ pub(crate) fn py_str(value: &Value) -> Result<Text, String> {
         }
         Value::Bytes(b) => bytes_repr(b, &mut out),
         v @ (Value::List(_) | Value::Tuple(_) | Value::Dict(_)) => {
-            return Err(format!(
-                "not supported: Markup() of a {} (Python writes its repr)",
+            return Err(super::Fail::Unsupported(format!(
+                "Markup() of a {} (Python writes its repr)",
                 super::type_name(v)
-            ))
+            )))
         }
     }
     Ok(Text::from(out))
