@@ -24,13 +24,16 @@
 //! * [`tag`] and [`http_date`]: Flask's tagged JSON and Werkzeug's HTTP dates;
 //! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors.
 //!
-//! No `unsafe` code.
-#![forbid(unsafe_code)]
+//! With the `ffi` feature (on by default), [`ffi`] adds the C ABI declared in
+//! `include/flask_cookie.h`. It is the only module with `unsafe` code.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod codec;
 pub mod encoding;
 pub mod error;
+#[cfg(feature = "ffi")]
+pub mod ffi;
 pub mod http_date;
 pub mod json;
 pub mod payload;

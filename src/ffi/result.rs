@@ -1,0 +1,224 @@
+//! `flask_cookie_result`: what every fallible function returns, after itsdangerous's taxonomy,
+//! and the detailed message of this thread's last failure.
+
+use std::cell::RefCell;
+use std::ffi::c_char;
+use std::fmt::{self, Write as _};
+
+use crate::error::{Error, PayloadError, SignatureError};
+
+/// The outcome of a call. The values are part of the ABI: explicit, never renumbered and never
+/// reused. Groups of a hundred follow itsdangerous's exceptions.
+///
+/// The values 100 to 399 are the ones for which Flask starts a new, empty session
+/// (`flask_cookie_result_is_bad_signature`); the `BAD_PAYLOAD_*` values are cookies that are
+/// validly signed but that Flask cannot decode (an HTTP 500 in Flask).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum flask_cookie_result {
+    /// Success.
+    Ok = 0,
+    /// A required pointer argument was NULL (or an input pointer was NULL with a non-zero
+    /// length).
+    NullArgument = 1,
+    /// An argument is out of range: an unknown enum value, a length no object can have.
+    InvalidArgument = 2,
+    /// A bug: a panic was caught at the boundary. The call had no effect.
+    Panic = 3,
+    /// The configuration cannot make a codec: no key, or an empty key.
+    InvalidConfig = 4,
+    /// The cookie is not validly signed by any key, or is not shaped like a signed cookie
+    /// (no `.`, signature not base64, timestamp missing). itsdangerous: `BadSignature`.
+    BadSignature = 100,
+    /// The cookie is longer than the codec's `max_cookie_len`. Treated as a bad signature.
+    CookieTooLong = 101,
+    /// The signature is valid but the timestamp cannot be read or is after the year 9999.
+    /// itsdangerous: `BadTimeSignature`.
+    MalformedTimestamp = 200,
+    /// The signature is valid but older than `max_age`, or signed in the future.
+    /// itsdangerous: `SignatureExpired`.
+    Expired = 300,
+    /// Validly signed, but the payload is not base64. itsdangerous: `BadPayload`.
+    BadPayloadBase64 = 400,
+    /// Validly signed, but the payload does not inflate (not a complete zlib stream).
+    BadPayloadZlib = 401,
+    /// Validly signed, but the payload inflates past the codec's `max_inflated_len`.
+    BadPayloadTooLarge = 402,
+    /// Validly signed, but the JSON is not UTF-8.
+    BadPayloadUtf8 = 403,
+    /// Validly signed, but the JSON is invalid, nests too deep or holds a too-long integer.
+    BadPayloadJson = 404,
+    /// Validly signed, but a tagged value (`{" t": ...}` and the like) does not decode.
+    BadPayloadTag = 405,
+    /// `flask_cookie_dump`: the input is not tagged JSON this codec reads.
+    DumpInvalidJson = 500,
+    /// `flask_cookie_dump`: the value cannot be written with this codec's options (bytes without
+    /// tags, a lone surrogate without `ensure_ascii`, too deep, a timestamp after 9999).
+    DumpUnsupported = 501,
+}
+
+impl flask_cookie_result {
+    /// The static description of this result.
+    fn message(self) -> &'static str {
+        use flask_cookie_result::*;
+        match self {
+            Ok => "success\0",
+            NullArgument => "a required pointer argument was NULL\0",
+            InvalidArgument => "an argument is out of range\0",
+            Panic => "internal error: a panic was caught at the C boundary\0",
+            InvalidConfig => "invalid configuration\0",
+            BadSignature => "bad signature\0",
+            CookieTooLong => "bad signature: cookie too long\0",
+            MalformedTimestamp => "malformed timestamp\0",
+            Expired => "signature expired\0",
+            BadPayloadBase64 => "bad payload: not base64\0",
+            BadPayloadZlib => "bad payload: does not inflate\0",
+            BadPayloadTooLarge => "bad payload: inflates past the limit\0",
+            BadPayloadUtf8 => "bad payload: not UTF-8\0",
+            BadPayloadJson => "bad payload: invalid JSON\0",
+            BadPayloadTag => "bad payload: invalid tagged value\0",
+            DumpInvalidJson => "cannot dump: input is not tagged JSON\0",
+            DumpUnsupported => "cannot dump: value not writable with these options\0",
+        }
+    }
+
+    /// Every value, in order (for tests and the message lookup).
+    pub(crate) const ALL: [flask_cookie_result; 17] = {
+        use flask_cookie_result::*;
+        [
+            Ok,
+            NullArgument,
+            InvalidArgument,
+            Panic,
+            InvalidConfig,
+            BadSignature,
+            CookieTooLong,
+            MalformedTimestamp,
+            Expired,
+            BadPayloadBase64,
+            BadPayloadZlib,
+            BadPayloadTooLarge,
+            BadPayloadUtf8,
+            BadPayloadJson,
+            BadPayloadTag,
+            DumpInvalidJson,
+            DumpUnsupported,
+        ]
+    };
+
+    /// The result for a `u32` received from C, if it is one.
+    pub(crate) fn from_u32(value: u32) -> Option<flask_cookie_result> {
+        Self::ALL.into_iter().find(|r| *r as u32 == value)
+    }
+}
+
+impl From<&Error> for flask_cookie_result {
+    fn from(e: &Error) -> flask_cookie_result {
+        use flask_cookie_result as R;
+        match e {
+            Error::BadSignature(SignatureError::TooLong { .. }) => R::CookieTooLong,
+            Error::BadSignature(_) => R::BadSignature,
+            Error::MalformedTimestamp(_) => R::MalformedTimestamp,
+            Error::Expired(_) => R::Expired,
+            Error::BadPayload(p) => p.into(),
+            Error::Dump(_) => R::DumpUnsupported,
+            Error::Config(_) => R::InvalidConfig,
+        }
+    }
+}
+
+impl From<&PayloadError> for flask_cookie_result {
+    fn from(e: &PayloadError) -> flask_cookie_result {
+        use flask_cookie_result as R;
+        match e {
+            PayloadError::Base64 => R::BadPayloadBase64,
+            PayloadError::Zlib(_) => R::BadPayloadZlib,
+            PayloadError::InflatedTooLarge { .. } => R::BadPayloadTooLarge,
+            PayloadError::Utf8 { .. } => R::BadPayloadUtf8,
+            PayloadError::Json(_) => R::BadPayloadJson,
+            PayloadError::Tag(_) => R::BadPayloadTag,
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's detailed message of its last failure. Its capacity is reused.
+    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Records `message` as this thread's last failure and returns `result`.
+pub(crate) fn fail(
+    result: flask_cookie_result,
+    message: fmt::Arguments<'_>,
+) -> flask_cookie_result {
+    // `try_with`: during thread teardown the slot may be gone; the result still stands.
+    let _ = LAST_ERROR.try_with(|cell| {
+        if let Ok(mut s) = cell.try_borrow_mut() {
+            s.clear();
+            let _ = s.write_fmt(message);
+        }
+    });
+    result
+}
+
+/// Records a crate error (whose message never contains a key or the cookie) and returns its
+/// result.
+pub(crate) fn fail_with(e: &Error) -> flask_cookie_result {
+    fail(e.into(), format_args!("{e}"))
+}
+
+/// A static, NUL-terminated English description of `result`, such as `"signature expired"`;
+/// `"unknown result"` for a value this library does not define.
+///
+/// Never returns NULL; the string lives as long as the program; do not free it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn flask_cookie_result_message(result: u32) -> *const c_char {
+    let text = match flask_cookie_result::from_u32(result) {
+        Some(r) => r.message(),
+        None => "unknown result\0",
+    };
+    text.as_ptr().cast()
+}
+
+/// `true` when Flask, given a cookie that failed with `result`, would start a new, empty
+/// session: bad signature, cookie too long, malformed timestamp, expired. `false` for success,
+/// bad payloads (an HTTP 500 in Flask), argument errors and unknown values. Thread-safe.
+#[no_mangle]
+pub extern "C" fn flask_cookie_result_is_bad_signature(result: u32) -> bool {
+    (100..400).contains(&result) && flask_cookie_result::from_u32(result).is_some()
+}
+
+/// Copies the detailed message of the last call **on this thread** that did not return
+/// `FLASK_COOKIE_RESULT_OK`, for example `"signature expired: signature age 2678401 >
+/// 2678400 seconds"`, into `buf`.
+///
+/// Writes at most `buf_len` bytes of UTF-8, without a terminating NUL, and returns the whole
+/// message's length in bytes (so a return value larger than `buf_len` means the copy was
+/// truncated: call again with a larger buffer). Returns 0 when no call on this thread has
+/// failed. `buf` may be NULL when `buf_len` is 0 (to ask for the length). Only meaningful right
+/// after a failed call; successful calls leave it unchanged. Messages never contain a key or the
+/// cookie.
+///
+/// Thread-safe: each thread has its own message.
+///
+/// # Safety
+///
+/// `buf` must be NULL or point to `buf_len` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn flask_cookie_last_error(buf: *mut u8, buf_len: usize) -> usize {
+    ffi_panic_boundary_or!(0, {
+        LAST_ERROR
+            .try_with(|cell| {
+                let Ok(s) = cell.try_borrow() else { return 0 };
+                let n = s.len().min(buf_len);
+                if !buf.is_null() && n > 0 {
+                    // SAFETY: the caller promises `buf` points to `buf_len` writable bytes and
+                    // `n <= buf_len`; the source is a live String of at least `n` bytes that
+                    // cannot overlap caller memory.
+                    unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), buf, n) };
+                }
+                s.len()
+            })
+            .unwrap_or(0)
+    })
+}
