@@ -252,7 +252,9 @@ void flask_cookie_codec_free(flask_cookie_codec *codec);
 // the signing time to `*signed_at_out` when that is not NULL.
 //
 // Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED` (Flask
-// starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`.
+// starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`;
+// `DUMP_UNSUPPORTED` when the session has no JSON text in this codec's options (only without
+// `ensure_ascii`, for a string with a lone surrogate, which Python cannot encode either).
 // `flask_cookie_last_error` gives details (never the key or the cookie).
 //
 // Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and

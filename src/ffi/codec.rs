@@ -87,7 +87,9 @@ pub unsafe extern "C" fn flask_cookie_codec_free(codec: *mut flask_cookie_codec)
 /// the signing time to `*signed_at_out` when that is not NULL.
 ///
 /// Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED` (Flask
-/// starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`.
+/// starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`;
+/// `DUMP_UNSUPPORTED` when the session has no JSON text in this codec's options (only without
+/// `ensure_ascii`, for a string with a lone surrogate, which Python cannot encode either).
 /// `flask_cookie_last_error` gives details (never the key or the cookie).
 ///
 /// Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
@@ -118,7 +120,6 @@ pub unsafe extern "C" fn flask_cookie_open(
         };
         let json = match codec.to_json(&opened.value) {
             Ok(json) => json,
-            // A value read from a cookie is always writable again; kept as an error, not a panic.
             Err(e) => return fail_with(&Error::Dump(e)),
         };
         // SAFETY: `json_out` is non-NULL (checked) and writable by the caller's promise.
