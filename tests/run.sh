@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Rust unit, integration and doc tests (known-answer vectors, Python-made
-# vectors and real-Flask fixtures), then a fresh random corpus checked against real Flask.
+# vectors and real-Flask fixtures), then a fresh random corpus checked against real Flask, then
+# the Python binding's tests (bindings/python) against real Flask.
 #
 #   bash tests/run.sh            # the whole suite
 #   CASES=2000 bash tests/run.sh # a larger random corpus
@@ -13,7 +14,15 @@ want = {l.split("==")[0].lower(): l.split("==")[1] for l in open("fixtures/requi
 sys.exit(any(m.version(k) != v for k, v in want.items()))' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check -r fixtures/requirements.txt
 fi
+# pytest, pinned, for the Python binding's tests (same check).
+if ! python3 -c 'import sys, importlib.metadata as m
+want = {l.split("==")[0].lower(): l.split("==")[1] for l in open("bindings/python/requirements-test.txt").read().split() if "==" in l}
+sys.exit(any(m.version(k) != v for k, v in want.items()))' 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check -r bindings/python/requirements-test.txt
+fi
 
 cargo test --quiet
-cargo build --quiet --bin flask-cookie
+cargo build --quiet  # the CLI and target/debug/libflask_cookie.so
 python3 tests/interop/random_corpus.py --bin target/debug/flask-cookie --cases "${CASES:-400}"
+# The Python binding (ctypes over the C ABI) against real Flask: fixtures, a fixed and a fresh seed.
+FLASK_COOKIE_LIB=target/debug/libflask_cookie.so python3 -m pytest -q bindings/python/tests

@@ -103,3 +103,11 @@ def agrees(decision: dict, got, *, refuse: bool = False, tag_tolerated: bool = F
     if flask == "expired" and decision["message"].lower() not in value.detail.lower():
         return f"expired, but the message {value.detail!r} does not state Flask's {decision['message']!r}"
     return None
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Also at the end, where -q still shows it next to the result.
+    terminalreporter.write_line(
+        f"flask_cookie_ffi random corpus: fixed seed {FIXED_SEED}, fresh seed {FRESH_SEED}, "
+        f"{CASES} cases each (replay: FLASK_COOKIE_PY_SEED={FRESH_SEED})"
+    )

@@ -231,3 +231,11 @@ def test_library_location(monkeypatch, tmp_path):
     monkeypatch.delenv(_native.LIB_ENV)
     found = _native.find_library()
     assert found.name == _native.library_file_name() and found.parent.parent.name == "target"
+
+
+def test_readme_example_runs(capsys):
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Python (ctypes)"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out.startswith("BadSignature 100 bad signature")
