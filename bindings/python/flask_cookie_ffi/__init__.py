@@ -398,7 +398,9 @@ class Codec:
         the clock) as Flask's ``open_session`` does and decodes it: returns the session as
         canonical tagged JSON and the signing time. Raises :class:`BadSignature`,
         :class:`MalformedTimestamp`, :class:`Expired` (all :class:`InvalidCookie`: Flask would
-        start a new session) or :class:`BadPayload`."""
+        start a new session) or :class:`BadPayload`; :class:`DumpError` (501) when the session
+        cannot be written back as UTF-8 JSON with this codec's options (a lone surrogate with
+        ``ensure_ascii`` off, as in the ``itsdangerous`` preset)."""
         data = _bytes(cookie, "cookie")
         t = _time(now, "now")
         lib = self._lib
