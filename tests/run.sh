@@ -26,3 +26,6 @@ cargo build --quiet  # the CLI and target/debug/libflask_cookie.so
 python3 tests/interop/random_corpus.py --bin target/debug/flask-cookie --cases "${CASES:-400}"
 # The Python binding (ctypes over the C ABI) against real Flask: fixtures, a fixed and a fresh seed.
 FLASK_COOKIE_LIB=target/debug/libflask_cookie.so python3 -m pytest -q bindings/python/tests
+
+# The C++ binding (bindings/cpp): its tests, plain and under ASan/UBSan (about 45 s).
+bash bindings/cpp/run.sh

@@ -420,21 +420,38 @@ void test_threads() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    test_types();
-    test_version();
-    test_known_answers();
-    test_keys_bytes_and_rotation();
-    test_options();
-    test_errors();
-    test_decode_unverified();
-    test_chrono_and_now();
-    test_result();
-    test_moved_from();
-    test_threads();
+    // An unexpected exception fails its test and the run goes on.
+    struct Test {
+        const char* name;
+        void (*run)();
+    } const tests[] = {
+        {"test_types", test_types},
+        {"test_version", test_version},
+        {"test_known_answers", test_known_answers},
+        {"test_keys_bytes_and_rotation", test_keys_bytes_and_rotation},
+        {"test_options", test_options},
+        {"test_errors", test_errors},
+        {"test_decode_unverified", test_decode_unverified},
+        {"test_chrono_and_now", test_chrono_and_now},
+        {"test_result", test_result},
+        {"test_moved_from", test_moved_from},
+        {"test_threads", test_threads},
+    };
+    for (const Test& t : tests) {
+        try {
+            t.run();
+        } catch (const std::exception& e) {
+            check::fail(__FILE__, __LINE__, std::string(t.name) + ": unexpected exception: " + e.what());
+        }
+    }
     std::cout << "unit: " << check::checks().load() << " checks, " << check::failures().load()
               << " failed\n";
     if (argc > 1) {
-        if (run_cases(argv[1]) != 0) ++check::failures();
+        try {
+            if (run_cases(argv[1]) != 0) ++check::failures();
+        } catch (const std::exception& e) {
+            check::fail(__FILE__, __LINE__, std::string("cases: unexpected exception: ") + e.what());
+        }
     } else {
         std::cout << "cases: skipped (no cases file given)\n";
     }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the Rust library, then compiles and runs the C++ binding's tests twice: plain (with
+# -Wall -Wextra -Werror -pedantic) and under AddressSanitizer + UndefinedBehaviorSanitizer
+# (leaks included), linking the static library. Real Flask (fixtures/requirements.txt) must be
+# installed: tests/run.sh installs it.
+#
+#   bash bindings/cpp/run.sh                  # debug library
+#   PROFILE=release bash bindings/cpp/run.sh  # release library
+#   CXX=clang++ SEED=42 FRESH=500 bash bindings/cpp/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PROFILE=${PROFILE:-debug}
+CXX=${CXX:-g++}
+cargo_flags=()
+if [ "$PROFILE" = release ]; then cargo_flags=(--release); fi
+out=target/cpp-tests
+mkdir -p "$out"
+
+cargo build --quiet --lib "${cargo_flags[@]}"
+lib=target/$PROFILE/libflask_cookie.a
+# The native libraries the static library needs (cached by cargo after the first call).
+native=$(cargo rustc --quiet --lib "${cargo_flags[@]}" --crate-type staticlib -- \
+    --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1)
+if [ -z "$native" ]; then native="-lz -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"; fi
+read -r -a native_libs <<< "$native"
+
+seed_args=()
+if [ -n "${SEED:-}" ]; then seed_args=(--seed "$SEED"); fi
+python3 bindings/cpp/tests/gen_cases.py "$out/cases.txt" "${seed_args[@]}"
+
+warn=(-std=c++17 -Wall -Wextra -Werror -pedantic)
+inc=(-Iinclude -Ibindings/cpp/include)
+srcs=(bindings/cpp/tests/test_main.cpp bindings/cpp/tests/cases.cpp bindings/cpp/tests/second_tu.cpp)
+
+# The header alone, stricter: what a user's build with many warnings sees.
+for std in c++17 c++20; do
+    printf '#include "flask_cookie.hpp"\nint main() { return 0; }\n' |
+        "$CXX" "-std=$std" -Wall -Wextra -Werror -pedantic -Wconversion -Wsign-conversion \
+            -Wshadow -Wold-style-cast "${inc[@]}" -fsyntax-only -x c++ -
+done
+echo "header: compiles alone (C++17, C++20, -Wconversion -Wshadow -Wold-style-cast)"
+# The README's C++ example compiles.
+sed -n '/^## C++$/,/^## /p' README.md | sed -n '/^```cpp$/,/^```$/p' | sed '1d;$d' > "$out/readme_example.cpp"
+test -s "$out/readme_example.cpp"
+"$CXX" "${warn[@]}" "${inc[@]}" -fsyntax-only "$out/readme_example.cpp"
+echo "README: the C++ example compiles"
+
+echo "== plain"
+"$CXX" "${warn[@]}" -O2 "${inc[@]}" "${srcs[@]}" "$lib" "${native_libs[@]}" -o "$out/test_cpp"
+"$out/test_cpp" "$out/cases.txt"
+
+echo "== -fsanitize=address,undefined"
+"$CXX" "${warn[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+    -fno-sanitize-recover=all "${inc[@]}" "${srcs[@]}" "$lib" "${native_libs[@]}" \
+    -o "$out/test_cpp_asan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    "$out/test_cpp_asan" "$out/cases.txt"
+echo "bindings/cpp: all passed"
