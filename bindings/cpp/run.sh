@@ -15,6 +15,10 @@ CXX=${CXX:-g++}
 cargo_flags=()
 if [ "$PROFILE" = release ]; then cargo_flags=(--release); fi
 out=target/cpp-tests
+if ! command -v "$CXX" >/dev/null; then
+    echo "bindings/cpp/run.sh: no C++ compiler \"$CXX\" (apt-get install g++, or set CXX)" >&2
+    exit 1
+fi
 mkdir -p "$out"
 
 cargo build --quiet --lib "${cargo_flags[@]}"

@@ -544,7 +544,9 @@ public:
 
     /// Verifies `cookie` as of `now` (Unix seconds; default: the system clock) as Flask's
     /// `open_session` does and decodes it. Throws `Error`: `is_bad_signature()` (Flask starts
-    /// a new session) or `is_bad_payload()` (validly signed but undecodable).
+    /// a new session) or `is_bad_payload()` (validly signed but undecodable); also
+    /// `dump_unsupported` when the session has no UTF-8 JSON text in this codec's options
+    /// (without `ensure_ascii`, a string with a lone surrogate).
     Opened open(std::string_view cookie, std::uint64_t now = NOW) const {
         return try_open(cookie, now).value();
     }
