@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# The C side of the C ABI: builds the libraries, then compiles every C test and the example with
+# -std=c99 -Wall -Wextra -Werror -pedantic, links them against the shared and the static
+# library, and runs them plainly, under AddressSanitizer + UndefinedBehaviorSanitizer and under
+# valgrind; compiles the header alone as C99 and C++17; links the example through pkg-config.
+#
+#   bash tests/c/run.sh                 # everything (release libraries)
+#   PROFILE=debug bash tests/c/run.sh   # against the debug libraries
+#   SKIP_VALGRIND=1 bash tests/c/run.sh
+#
+# Needs gcc, g++, python3 with the pinned Flask (fixtures/requirements.txt), valgrind and
+# pkg-config. Outputs go to target/c-tests/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+PROFILE=${PROFILE:-release}
+LIB="$ROOT/target/$PROFILE"
+OUT="$ROOT/target/c-tests/$PROFILE"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -Wstrict-prototypes -g -I"$ROOT/include" -I"$ROOT/tests/c")
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -g -I"$ROOT/include")
+SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+# Stricter than "definite,indirect": any block left at exit is an error (none is).
+VALGRIND_OPTS=(--error-exitcode=1 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all)
+step() { printf '\n== %s\n' "$*"; }
+
+step "build the libraries and the CLI ($PROFILE)"
+cargo_profile=()
+[ "$PROFILE" = release ] && cargo_profile=(--release)
+cargo build --quiet "${cargo_profile[@]}" --lib --bin flask-cookie
+ls -l "$LIB/libflask_cookie.so" "$LIB/libflask_cookie.a"
+# The system libraries the static library needs, as rustc reports them (they depend on the
+# platform and on whether libz-sys found a system zlib; on Debian 12 with zlib1g-dev:
+# -lz -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc).
+NATIVE=$(cargo rustc --quiet "${cargo_profile[@]}" --lib --crate-type staticlib -- \
+    --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1)
+[ -n "$NATIVE" ] || { echo "could not read native-static-libs" >&2; exit 1; }
+echo "native-static-libs: $NATIVE"
+read -r -a NATIVE_LIBS <<<"$NATIVE"
+SHARED=(-L"$LIB" -lflask_cookie -Wl,-rpath,"$LIB")
+STATIC=("$LIB/libflask_cookie.a" "${NATIVE_LIBS[@]}")
+
+step "the header alone: C99 and C++17"
+printf '#include "flask_cookie.h"\n' >"$OUT/header_only.c"
+gcc "${CFLAGS[@]}" -c "$OUT/header_only.c" -o "$OUT/header_only_c.o"
+cp "$OUT/header_only.c" "$OUT/header_only.cpp"
+g++ "${CXXFLAGS[@]}" -c "$OUT/header_only.cpp" -o "$OUT/header_only_cpp.o"
+# ... and a C++17 program that calls through it and links (extern "C", enum values).
+g++ "${CXXFLAGS[@]}" tests/c/header_cpp.cpp "${SHARED[@]}" -o "$OUT/header_cpp"
+"$OUT/header_cpp"
+echo "ok: C99, C++17"
+
+step "fixture cases: real Flask's decisions (fixtures/cookies.json) and the CLI's answers"
+python3 tests/c/fixture_cases.py --cli "$LIB/flask-cookie" --out "$OUT/cases.txt"
+
+TESTS=(test_api test_threads test_fixtures)
+args_of() {
+    case "$1" in
+        test_fixtures) echo "$OUT/cases.txt" ;;
+        *) echo "" ;;
+    esac
+}
+run() { # name binary [args...]
+    local name=$1
+    shift
+    printf -- '-- %s: ' "$name"
+    "$@"
+}
+
+step "compile (shared, static, ASan+UBSan static, ASan+UBSan shared)"
+# ASan with the Rust library: the Rust code is not instrumented, but gcc links libasan first in
+# the executable, so every malloc/free of the library (shared or static) goes through ASan and
+# LeakSanitizer: leaks, double frees and frees of foreign pointers across the boundary are
+# caught, and so are the C side's own errors. No LD_PRELOAD is needed (that is only for an
+# uninstrumented executable loading an instrumented library). Reads and writes inside the Rust
+# code are not checked by ASan: valgrind below checks those.
+for t in "${TESTS[@]}"; do
+    gcc "${CFLAGS[@]}" -pthread "tests/c/$t.c" "${SHARED[@]}" -o "$OUT/$t.shared"
+    gcc "${CFLAGS[@]}" -pthread "tests/c/$t.c" "${STATIC[@]}" -o "$OUT/$t.static"
+    gcc "${CFLAGS[@]}" "${SAN[@]}" -pthread "tests/c/$t.c" "${STATIC[@]}" -o "$OUT/$t.asan"
+    gcc "${CFLAGS[@]}" "${SAN[@]}" -pthread "tests/c/$t.c" "${SHARED[@]}" -o "$OUT/$t.asan-shared"
+done
+gcc "${CFLAGS[@]}" examples/c/open_cookie.c "${SHARED[@]}" -o "$OUT/open_cookie.shared"
+gcc "${CFLAGS[@]}" examples/c/open_cookie.c "${STATIC[@]}" -o "$OUT/open_cookie.static"
+gcc "${CFLAGS[@]}" "${SAN[@]}" examples/c/open_cookie.c "${STATIC[@]}" -o "$OUT/open_cookie.asan"
+if ldd "$OUT/open_cookie.static" | grep -q libflask_cookie; then
+    echo "error: the static build links libflask_cookie.so" >&2
+    exit 1
+fi
+
+step "run: shared and static"
+for t in "${TESTS[@]}"; do
+    for v in shared static; do
+        # shellcheck disable=SC2046
+        run "$t.$v" "$OUT/$t.$v" $(args_of "$t")
+    done
+done
+
+step "run: AddressSanitizer + UndefinedBehaviorSanitizer (static and shared)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for t in "${TESTS[@]}"; do
+    for v in asan asan-shared; do
+        # shellcheck disable=SC2046
+        run "$t.$v" "$OUT/$t.$v" $(args_of "$t")
+    done
+done
+
+step "the example against both libraries = the CLI, on the README's real Flask cookie"
+cli=("$LIB/flask-cookie" open --secret-key-file fixtures/example/secret_key)
+want=$("${cli[@]}" --now 1700000000 - <fixtures/example/cookie)
+example_checks() { # binary [runner...]
+    local bin=$1 got status
+    shift
+    got=$("$@" "$bin" fixtures/example/secret_key fixtures/example/cookie 1700000000)
+    [ "$got" = "$want" ] || { echo "FAIL $bin: $got" >&2; exit 1; }
+    got=$("$@" "$bin" fixtures/example/secret_key - 1700000000 <fixtures/example/cookie)
+    [ "$got" = "$want" ] || { echo "FAIL $bin (stdin): $got" >&2; exit 1; }
+    # Expired (31 days and a second later) and tampered: the CLI's exit statuses, 2 and 1.
+    for now_cookie in "$((1700000000 + 2678401)):fixtures/example/cookie" "1700000000:$OUT/tampered"; do
+        status=0
+        "$@" "$bin" fixtures/example/secret_key "${now_cookie#*:}" "${now_cookie%%:*}" >/dev/null 2>&1 || status=$?
+        cli_status=0
+        "${cli[@]}" --now "${now_cookie%%:*}" - <"${now_cookie#*:}" >/dev/null 2>&1 || cli_status=$?
+        [ "$status" = "$cli_status" ] || { echo "FAIL $bin: exit $status, CLI $cli_status" >&2; exit 1; }
+    done
+    echo "-- $(basename "$bin")${1:+ under $1}: same JSON and exit statuses as the CLI"
+}
+sed 's/^\./,/' fixtures/example/cookie >"$OUT/tampered"
+example_checks "$OUT/open_cookie.shared"
+example_checks "$OUT/open_cookie.static"
+example_checks "$OUT/open_cookie.asan"
+
+if [ -z "${SKIP_VALGRIND:-}" ]; then
+    step "valgrind ${VALGRIND_OPTS[*]}"
+    vrun() { # name binary [args...]: runs it under valgrind, prints valgrind's summary lines
+        local name=$1 log="$OUT/valgrind.$1.log"
+        shift
+        printf -- '-- %s: ' "$name"
+        if ! valgrind --log-file="$log" "${VALGRIND_OPTS[@]}" "$@"; then
+            cat "$log" >&2
+            echo "FAIL: valgrind found errors in $name" >&2
+            exit 1
+        fi
+        grep -hE 'ERROR SUMMARY|All heap blocks|definitely lost|in use at exit' "$log" | sed 's/^==[0-9]*== /   /'
+    }
+    vrun test_api.static "$OUT/test_api.static"
+    vrun test_api.shared "$OUT/test_api.shared"
+    vrun test_threads.static "$OUT/test_threads.static" 40
+    vrun test_fixtures.static "$OUT/test_fixtures.static" "$OUT/cases.txt"
+    example_checks "$OUT/open_cookie.shared" valgrind -q "${VALGRIND_OPTS[@]}"
+    example_checks "$OUT/open_cookie.static" valgrind -q "${VALGRIND_OPTS[@]}"
+fi
+
+step "pkg-config: scripts/install.sh into a temporary prefix, then link the example with it"
+for kind in shared static; do
+    prefix="$OUT/prefix-$kind"
+    if [ "$PROFILE" = release ]; then
+        bash scripts/install.sh --"$kind" "$prefix" >/dev/null
+    else
+        echo "(install.sh installs the release build; skipped for PROFILE=$PROFILE)"
+        break
+    fi
+    export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+    pc_static=()
+    [ "$kind" = static ] && pc_static=(--static)
+    # shellcheck disable=SC2207
+    flags=($(pkg-config --cflags --libs "${pc_static[@]}" flask_cookie))
+    echo "-- pkg-config --cflags --libs ${pc_static[*]} flask_cookie: ${flags[*]}"
+    rpath=()
+    [ "$kind" = shared ] && rpath=(-Wl,-rpath,"$prefix/lib")
+    gcc -std=c99 -Wall -Wextra -Werror -pedantic examples/c/open_cookie.c "${flags[@]}" "${rpath[@]}" \
+        -o "$OUT/open_cookie.pc-$kind"
+    if [ "$kind" = static ] && ldd "$OUT/open_cookie.pc-$kind" | grep -q libflask_cookie; then
+        echo "error: the pkg-config static build links libflask_cookie.so" >&2
+        exit 1
+    fi
+    example_checks "$OUT/open_cookie.pc-$kind"
+done
+
+printf '\nC tests: all passed (%s)\n' "$PROFILE"
