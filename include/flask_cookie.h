@@ -79,10 +79,11 @@ enum flask_cookie_result
   FLASK_COOKIE_RESULT_BAD_PAYLOAD_JSON = 404,
   // Validly signed, but a tagged value (`{" t": ...}` and the like) does not decode.
   FLASK_COOKIE_RESULT_BAD_PAYLOAD_TAG = 405,
-  // `flask_cookie_dump`: the input is not tagged JSON this codec reads.
+  // `flask_cookie_dump`: the input is not tagged JSON this codec reads (not UTF-8, not JSON,
+  // a malformed tag, or nested deeper than `max_depth`).
   FLASK_COOKIE_RESULT_DUMP_INVALID_JSON = 500,
-  // `flask_cookie_dump`: the value cannot be written with this codec's options (bytes without
-  // tags, a lone surrogate without `ensure_ascii`, too deep, a timestamp after 9999).
+  // `flask_cookie_dump`: the value cannot be written with this codec's options (a lone
+  // surrogate without `ensure_ascii`, a timestamp after 9999).
   FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED = 501,
 };
 #ifndef __cplusplus
@@ -253,9 +254,10 @@ void flask_cookie_codec_free(flask_cookie_codec *codec);
 //
 // Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED` (Flask
 // starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`;
-// `DUMP_UNSUPPORTED` when the session has no JSON text in this codec's options (only without
-// `ensure_ascii`, for a string with a lone surrogate, which Python cannot encode either).
-// `flask_cookie_last_error` gives details (never the key or the cookie).
+// `INVALID_ARGUMENT` (a length larger than any object); `DUMP_UNSUPPORTED` when the session
+// has no JSON text in this codec's options (only without `ensure_ascii`, for a string with a
+// lone surrogate, which Python cannot encode either). `flask_cookie_last_error` gives details
+// (never the key or the cookie).
 //
 // Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 // releases it with `flask_cookie_buf_free`; on failure neither output is written.
@@ -278,7 +280,7 @@ flask_cookie_result flask_cookie_open(const flask_cookie_codec *codec,
 // `*signed_at_out` when that is not NULL. Allocates nothing on success.
 //
 // Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED`;
-// `NULL_ARGUMENT`. A validly signed cookie with an undecodable payload passes: use
+// `NULL_ARGUMENT`; `INVALID_ARGUMENT` (a length larger than any object). A validly signed cookie with an undecodable payload passes: use
 // `flask_cookie_open` to read the session.
 //
 // Ownership: `cookie` is borrowed for the call; `*signed_at_out` is written only on success.
@@ -298,9 +300,10 @@ flask_cookie_result flask_cookie_verify(const flask_cookie_codec *codec,
 // would write for that session, signed with the newest key at `timestamp` (Unix seconds, or
 // `FLASK_COOKIE_NOW`), to `*cookie_out`.
 //
-// Results: `OK`; `DUMP_INVALID_JSON` (the input does not parse; the message has the byte
-// position); `DUMP_UNSUPPORTED` (the value cannot be written with these options, or
-// `timestamp` is after the year 9999); `NULL_ARGUMENT`.
+// Results: `OK`; `DUMP_INVALID_JSON` (the input does not parse or nests deeper than
+// `max_depth`; the message has the byte position); `DUMP_UNSUPPORTED` (the value cannot be
+// written with these options, or `timestamp` is after the year 9999); `NULL_ARGUMENT`;
+// `INVALID_ARGUMENT` (a length larger than any object).
 //
 // Ownership: `json` is borrowed for the call. On success the caller owns `*cookie_out`
 // (ASCII, not NUL-terminated) and releases it with `flask_cookie_buf_free`; on failure it is not
@@ -335,8 +338,8 @@ flask_cookie_result flask_cookie_config_new(uint32_t preset, flask_cookie_config
 //
 // Empty keys and an empty list are refused later, by `flask_cookie_codec_new`
 // (`INVALID_CONFIG`). Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
-// non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`; then the config is
-// unchanged.
+// non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`, and `INVALID_ARGUMENT`
+// for a length larger than any object; then the config is unchanged.
 //
 // # Safety
 //
@@ -431,8 +434,9 @@ void flask_cookie_config_free(flask_cookie_config *config);
 // that decodes; never trust what this returns. No key is needed.
 //
 // Results: `OK`; `BAD_SIGNATURE` (no `.` or no timestamp part), `COOKIE_TOO_LONG`,
-// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`. The JSON is
-// not parsed and may not even be UTF-8.
+// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`;
+// `INVALID_ARGUMENT` (a length larger than any object). The JSON is not parsed and may not
+// even be UTF-8.
 //
 // Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 // releases it with `flask_cookie_buf_free`; on failure no output is written. Thread-safe.

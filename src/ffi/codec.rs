@@ -88,9 +88,10 @@ pub unsafe extern "C" fn flask_cookie_codec_free(codec: *mut flask_cookie_codec)
 ///
 /// Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED` (Flask
 /// starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`;
-/// `DUMP_UNSUPPORTED` when the session has no JSON text in this codec's options (only without
-/// `ensure_ascii`, for a string with a lone surrogate, which Python cannot encode either).
-/// `flask_cookie_last_error` gives details (never the key or the cookie).
+/// `INVALID_ARGUMENT` (a length larger than any object); `DUMP_UNSUPPORTED` when the session
+/// has no JSON text in this codec's options (only without `ensure_ascii`, for a string with a
+/// lone surrogate, which Python cannot encode either). `flask_cookie_last_error` gives details
+/// (never the key or the cookie).
 ///
 /// Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 /// releases it with `flask_cookie_buf_free`; on failure neither output is written.
@@ -137,7 +138,7 @@ pub unsafe extern "C" fn flask_cookie_open(
 /// `*signed_at_out` when that is not NULL. Allocates nothing on success.
 ///
 /// Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED`;
-/// `NULL_ARGUMENT`. A validly signed cookie with an undecodable payload passes: use
+/// `NULL_ARGUMENT`; `INVALID_ARGUMENT` (a length larger than any object). A validly signed cookie with an undecodable payload passes: use
 /// `flask_cookie_open` to read the session.
 ///
 /// Ownership: `cookie` is borrowed for the call; `*signed_at_out` is written only on success.
@@ -175,9 +176,10 @@ pub unsafe extern "C" fn flask_cookie_verify(
 /// would write for that session, signed with the newest key at `timestamp` (Unix seconds, or
 /// `FLASK_COOKIE_NOW`), to `*cookie_out`.
 ///
-/// Results: `OK`; `DUMP_INVALID_JSON` (the input does not parse; the message has the byte
-/// position); `DUMP_UNSUPPORTED` (the value cannot be written with these options, or
-/// `timestamp` is after the year 9999); `NULL_ARGUMENT`.
+/// Results: `OK`; `DUMP_INVALID_JSON` (the input does not parse or nests deeper than
+/// `max_depth`; the message has the byte position); `DUMP_UNSUPPORTED` (the value cannot be
+/// written with these options, or `timestamp` is after the year 9999); `NULL_ARGUMENT`;
+/// `INVALID_ARGUMENT` (a length larger than any object).
 ///
 /// Ownership: `json` is borrowed for the call. On success the caller owns `*cookie_out`
 /// (ASCII, not NUL-terminated) and releases it with `flask_cookie_buf_free`; on failure it is not

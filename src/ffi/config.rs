@@ -164,8 +164,8 @@ pub unsafe extern "C" fn flask_cookie_config_new(
 ///
 /// Empty keys and an empty list are refused later, by `flask_cookie_codec_new`
 /// (`INVALID_CONFIG`). Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
-/// non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`; then the config is
-/// unchanged.
+/// non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`, and `INVALID_ARGUMENT`
+/// for a length larger than any object; then the config is unchanged.
 ///
 /// # Safety
 ///

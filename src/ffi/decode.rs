@@ -11,8 +11,9 @@ use super::result::{fail_with, flask_cookie_result};
 /// that decodes; never trust what this returns. No key is needed.
 ///
 /// Results: `OK`; `BAD_SIGNATURE` (no `.` or no timestamp part), `COOKIE_TOO_LONG`,
-/// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`. The JSON is
-/// not parsed and may not even be UTF-8.
+/// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`;
+/// `INVALID_ARGUMENT` (a length larger than any object). The JSON is not parsed and may not
+/// even be UTF-8.
 ///
 /// Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 /// releases it with `flask_cookie_buf_free`; on failure no output is written. Thread-safe.

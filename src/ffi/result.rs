@@ -50,10 +50,11 @@ pub enum flask_cookie_result {
     BadPayloadJson = 404,
     /// Validly signed, but a tagged value (`{" t": ...}` and the like) does not decode.
     BadPayloadTag = 405,
-    /// `flask_cookie_dump`: the input is not tagged JSON this codec reads.
+    /// `flask_cookie_dump`: the input is not tagged JSON this codec reads (not UTF-8, not JSON,
+    /// a malformed tag, or nested deeper than `max_depth`).
     DumpInvalidJson = 500,
-    /// `flask_cookie_dump`: the value cannot be written with this codec's options (bytes without
-    /// tags, a lone surrogate without `ensure_ascii`, too deep, a timestamp after 9999).
+    /// `flask_cookie_dump`: the value cannot be written with this codec's options (a lone
+    /// surrogate without `ensure_ascii`, a timestamp after 9999).
     DumpUnsupported = 501,
 }
 

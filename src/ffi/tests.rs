@@ -408,3 +408,52 @@ fn codec_is_shared_between_threads() {
     });
     unsafe { flask_cookie_codec_free(shared.0) };
 }
+
+/// Input nested deeper than `max_depth` is refused while reading it: `DUMP_INVALID_JSON`, as the
+/// header documents (not `DUMP_UNSUPPORTED`, which is for values that parse but cannot be
+/// written).
+#[test]
+fn dump_too_deep_is_invalid_json() {
+    let mut config = ptr::null_mut();
+    let mut codec = ptr::null_mut();
+    let key = flask_cookie_slice {
+        data: b"test key".as_ptr(),
+        len: 8,
+    };
+    let mut out = flask_cookie_buf {
+        data: ptr::null_mut(),
+        len: 0,
+    };
+    unsafe {
+        assert_eq!(
+            flask_cookie_config_new(0, &mut config),
+            flask_cookie_result::Ok
+        );
+        assert_eq!(
+            flask_cookie_config_set_keys(config, &key, 1),
+            flask_cookie_result::Ok
+        );
+        assert_eq!(
+            flask_cookie_config_set_limits(config, 0, 0, 3),
+            flask_cookie_result::Ok
+        );
+        assert_eq!(
+            flask_cookie_codec_new(config, &mut codec),
+            flask_cookie_result::Ok
+        );
+        flask_cookie_config_free(config);
+        let ok = br#"{"a":[[1]]}"#;
+        assert_eq!(
+            flask_cookie_dump(codec, ok.as_ptr(), ok.len(), KAT_TIME, &mut out),
+            flask_cookie_result::Ok
+        );
+        flask_cookie_buf_free(&mut out);
+        let deep = br#"{"a":[[[1]]]}"#;
+        assert_eq!(
+            flask_cookie_dump(codec, deep.as_ptr(), deep.len(), KAT_TIME, &mut out),
+            flask_cookie_result::DumpInvalidJson
+        );
+        assert!(out.data.is_null());
+        flask_cookie_codec_free(codec);
+    }
+}
