@@ -133,6 +133,17 @@ example_checks "$OUT/open_cookie.shared"
 example_checks "$OUT/open_cookie.static"
 example_checks "$OUT/open_cookie.asan"
 
+step "the README's C example (the first C block of README.md), against both libraries"
+awk '/^```c$/ {on = 1; next} /^```$/ {if (on) exit} on' README.md >"$OUT/readme_example.c"
+for v in shared static; do
+    if [ "$v" = shared ]; then link=("${SHARED[@]}"); else link=("${STATIC[@]}"); fi
+    gcc "${CFLAGS[@]}" "$OUT/readme_example.c" "${link[@]}" -o "$OUT/readme_example.$v"
+    got=$("$OUT/readme_example.$v")
+    # The spec's known-answer vector 1.
+    [ "$got" = '{"a":1} signed at 1700000000' ] || { echo "FAIL README example ($v): $got" >&2; exit 1; }
+    echo "-- readme_example.$v: $got"
+done
+
 if [ -z "${SKIP_VALGRIND:-}" ]; then
     step "valgrind ${VALGRIND_OPTS[*]}"
     vrun() { # name binary [args...]: runs it under valgrind, prints valgrind's summary lines
