@@ -400,6 +400,9 @@ static void test_config_options(void) {
     EXPECT_OPEN(codec, KA_NO_ENSURE_ASCII, T, FLASK_COOKIE_RESULT_OK, "{\"a\":\"\303\251\"}", T);
     /* A lone surrogate cannot be written without ensure_ascii (header: DUMP_UNSUPPORTED). */
     EXPECT_DUMP(codec, "{\"a\":\"\\ud800\"}", T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL);
+    /* ... nor opened to JSON text (the header: open returns DUMP_UNSUPPORTED for it). */
+    EXPECT_OPEN(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL, 0);
+    EXPECT_VERIFY(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_OK, T);
     flask_cookie_codec_free(codec);
     codec = flask_codec("test key");
     EXPECT_OPEN(codec, KA_NO_ENSURE_ASCII, T, FLASK_COOKIE_RESULT_OK, "{\"a\":\"\\u00e9\"}", T);
