@@ -25,6 +25,12 @@ SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poin
 # Stricter than "definite,indirect": any block left at exit is an error (none is).
 VALGRIND_OPTS=(--error-exitcode=1 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all)
 step() { printf '\n== %s\n' "$*"; }
+for tool in gcc g++ valgrind pkg-config; do
+    command -v "$tool" >/dev/null 2>&1 || {
+        echo "tests/c/run.sh needs $tool (apt-get install -y gcc g++ valgrind pkg-config)" >&2
+        exit 1
+    }
+done
 
 step "build the libraries and the CLI ($PROFILE)"
 cargo_profile=()
