@@ -42,6 +42,15 @@ pub fn b64url_decode_strict(s: &[u8], out: &mut [u8]) -> Result<usize, usize> {
     })
 }
 
+/// Decodes `s` into `out` (cleared first) when it is canonical unpadded URL-safe base64, the
+/// spelling itsdangerous writes; `false` otherwise (then decode it with
+/// [`itsdangerous_b64decode`], which accepts every spelling Python does). On canonical input
+/// both give the same bytes, so this is only a fast path.
+pub fn b64url_decode_canonical_into(s: &[u8], out: &mut Vec<u8>) -> bool {
+    out.clear();
+    URL_SAFE_NO_PAD.decode_vec(s, out).is_ok()
+}
+
 /// The value of a base64 character in the standard alphabet (`+/`), or `None`.
 fn std_value(c: u8) -> Option<u8> {
     match c {

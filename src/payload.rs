@@ -10,86 +10,214 @@
 //! the stream is ignored (as Python does); a truncated stream, a bad checksum, raw deflate or gzip
 //! are errors; the output is capped.
 
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use std::cell::Cell;
+
+use flate2::{Compress, Compression, FlushCompress, Status};
+use libdeflater::{DecompressionError, Decompressor};
 
 use crate::encoding;
 use crate::error::PayloadError;
+
+/// Buffers and a deflate state kept per thread for writing, so that `dump` allocates neither
+/// zlib's ~270 KB of state nor its JSON buffer on each call (the [`crate::Codec`] itself stays
+/// immutable and `Sync`).
+struct WriteScratch {
+    /// zlib level 6 (`zlib.compress`), reset before each use.
+    deflate: Compress,
+    /// The compressed bytes.
+    compressed: Vec<u8>,
+}
+
+/// Buffers and an inflater kept per thread for reading.
+struct ReadScratch {
+    /// The payload's bytes after base64.
+    raw: Vec<u8>,
+    /// The inflated JSON (its length is the buffer size, not the JSON's: see `inflate_into`).
+    json: Vec<u8>,
+    inflater: Decompressor,
+}
+
+thread_local! {
+    static WRITE: Cell<Option<WriteScratch>> = const { Cell::new(None) };
+    static READ: Cell<Option<ReadScratch>> = const { Cell::new(None) };
+}
+
+/// Buffers that grew past this many bytes (a huge session) are freed after use rather than kept
+/// by the thread.
+const KEEP_MAX: usize = 64 * 1024;
+
+fn trim(v: &mut Vec<u8>) {
+    if v.capacity() > KEEP_MAX {
+        *v = Vec::new();
+    }
+}
+
+/// Runs `f` with this thread's scratch of type `T` (made by `new` on first use), taken out of
+/// its slot for the call and put back after. A nested call, or a call while the thread is being
+/// torn down, finds the slot empty and gets a fresh scratch: no panic, no shared state.
+fn with_scratch<T, R>(
+    key: &'static std::thread::LocalKey<Cell<Option<T>>>,
+    new: fn() -> T,
+    f: impl FnOnce(&mut T) -> R,
+) -> R {
+    let mut scratch = key.try_with(Cell::take).ok().flatten().unwrap_or_else(new);
+    let result = f(&mut scratch);
+    let _ = key.try_with(|slot| slot.set(Some(scratch)));
+    result
+}
+
+fn new_write_scratch() -> WriteScratch {
+    WriteScratch {
+        deflate: Compress::new(Compression::new(6), true),
+        compressed: Vec::new(),
+    }
+}
+
+fn new_read_scratch() -> ReadScratch {
+    ReadScratch {
+        raw: Vec::new(),
+        json: Vec::new(),
+        inflater: Decompressor::new(),
+    }
+}
 
 /// Appends the encoded payload of `json` to `out` (itsdangerous's `dump_payload` after JSON).
 pub(crate) fn encode(json: &[u8], out: &mut Vec<u8>) {
     // zlib's output is at least 8 bytes (2 header + 4 checksum + 2 for an empty block), so a
     // JSON text of 9 bytes or fewer can never win: skip the work.
     if json.len() > 9 {
-        if let Some(compressed) = compress(json) {
-            if compressed.len() < json.len() - 1 {
+        let done = with_scratch(&WRITE, new_write_scratch, |w| {
+            let won = compress_into(&mut w.deflate, json, &mut w.compressed)
+                && w.compressed.len() < json.len() - 1;
+            if won {
                 out.push(b'.');
-                encoding::b64url_encode(&compressed, out);
-                return;
+                encoding::b64url_encode(&w.compressed, out);
             }
+            trim(&mut w.compressed);
+            won
+        });
+        if done {
+            return;
         }
     }
     encoding::b64url_encode(json, out);
 }
 
-/// `zlib.compress(data)`: level 6, window 15, memLevel 8, default strategy.
-fn compress(data: &[u8]) -> Option<Vec<u8>> {
-    let mut c = Compress::new(Compression::new(6), true);
+/// `zlib.compress(data)` into `out` (cleared first): level 6, window 15, memLevel 8, default
+/// strategy, with a reset (not a new) zlib state: same bytes, no allocation. `false` on a zlib
+/// error (none is expected).
+fn compress_into(c: &mut Compress, data: &[u8], out: &mut Vec<u8>) -> bool {
+    c.reset();
+    out.clear();
     // deflateBound-like capacity: stored blocks cost 5 bytes per 16 KiB plus the wrapper.
-    let mut out = Vec::with_capacity(data.len() + data.len() / 1000 + 64);
+    out.reserve(data.len() + data.len() / 1000 + 64);
     loop {
-        let before = c.total_in();
-        let consumed = usize::try_from(before).ok()?;
-        let status = c
-            .compress_vec(data.get(consumed..)?, &mut out, FlushCompress::Finish)
-            .ok()?;
-        match status {
-            Status::StreamEnd => return Some(out),
-            _ => out.reserve(out.capacity().max(64)),
+        let Ok(consumed) = usize::try_from(c.total_in()) else {
+            return false;
+        };
+        let Some(rest) = data.get(consumed..) else {
+            return false;
+        };
+        match c.compress_vec(rest, out, FlushCompress::Finish) {
+            Ok(Status::StreamEnd) => return true,
+            Ok(_) => out.reserve(out.capacity().max(64)),
+            Err(_) => return false,
         }
     }
+}
+
+/// `zlib.compress(data)` as a new vector (tests).
+#[cfg(test)]
+fn compress(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    compress_into(
+        &mut Compress::new(Compression::new(6), true),
+        data,
+        &mut out,
+    )
+    .then_some(out)
 }
 
 /// Decodes the payload part of a verified cookie into its JSON bytes (itsdangerous's
 /// `load_payload` before JSON).
 pub(crate) fn decode(payload: &[u8], max_inflated: usize) -> Result<Vec<u8>, PayloadError> {
+    with_decoded(payload, max_inflated, <[u8]>::to_vec)
+}
+
+/// Decodes the payload part of a verified cookie and hands its JSON bytes to `f`, using this
+/// thread's buffers and inflater (no allocation once they have grown to the session's size).
+pub(crate) fn with_decoded<R>(
+    payload: &[u8],
+    max_inflated: usize,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, PayloadError> {
     let (compressed, text) = match payload.strip_prefix(b".") {
         Some(rest) => (true, rest),
         None => (false, payload),
     };
-    let bytes = encoding::itsdangerous_b64decode(text).ok_or(PayloadError::Base64)?;
-    if compressed {
-        inflate(&bytes, max_inflated)
-    } else {
-        Ok(bytes)
+    with_scratch(&READ, new_read_scratch, |r| {
+        let result = (|| {
+            if !encoding::b64url_decode_canonical_into(text, &mut r.raw) {
+                // Not the canonical spelling Python writes: decode as Python does.
+                r.raw = encoding::itsdangerous_b64decode(text).ok_or(PayloadError::Base64)?;
+            }
+            if compressed {
+                let n = inflate_into(&mut r.inflater, &r.raw, max_inflated, &mut r.json)?;
+                Ok(f(r.json.get(..n).unwrap_or_default()))
+            } else {
+                Ok(f(&r.raw))
+            }
+        })();
+        trim(&mut r.raw);
+        trim(&mut r.json);
+        result
+    })
+}
+
+/// `zlib.decompress(data)` into the start of `out`, refusing to produce more than `limit`
+/// bytes; returns the inflated length. `out` is used as a buffer: its length may exceed the
+/// result and is kept for the next call (no zeroing once it is large enough).
+///
+/// libdeflate inflates whole buffers only, so the buffer starts at 8 times the input (4 KiB at
+/// least) and doubles up to `limit` while libdeflate reports it too small. Like zlib it
+/// accepts any valid zlib stream and ignores data after its end; a truncated stream, a bad
+/// checksum, raw deflate or gzip are errors.
+fn inflate_into(
+    d: &mut Decompressor,
+    data: &[u8],
+    limit: usize,
+    out: &mut Vec<u8>,
+) -> Result<usize, PayloadError> {
+    let mut size = data.len().saturating_mul(8).max(4096).min(limit);
+    loop {
+        if out.len() < size {
+            out.resize(size, 0);
+        }
+        let buf = out.get_mut(..size).unwrap_or_default();
+        match d.zlib_decompress(data, buf) {
+            Ok(n) => return Ok(n),
+            Err(DecompressionError::InsufficientSpace) if size < limit => {
+                size = size.saturating_mul(2).min(limit);
+            }
+            Err(DecompressionError::InsufficientSpace) => {
+                return Err(PayloadError::InflatedTooLarge { limit })
+            }
+            Err(DecompressionError::BadData) => {
+                return Err(PayloadError::Zlib(
+                    "invalid, truncated or incomplete zlib stream".to_owned(),
+                ))
+            }
+        }
     }
 }
 
-/// `zlib.decompress(data)`, refusing to produce more than `limit` bytes.
-pub(crate) fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, PayloadError> {
-    let mut d = Decompress::new(true);
-    let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit));
-    let mut chunk = [0u8; 8192];
-    loop {
-        let consumed = usize::try_from(d.total_in()).unwrap_or(usize::MAX);
-        let input = data.get(consumed..).unwrap_or(&[]);
-        let (before_in, before_out) = (d.total_in(), d.total_out());
-        let status = d
-            .decompress(input, &mut chunk, FlushDecompress::None)
-            .map_err(|e| PayloadError::Zlib(e.to_string()))?;
-        let produced = usize::try_from(d.total_out() - before_out).unwrap_or(usize::MAX);
-        if produced > limit.saturating_sub(out.len()) {
-            return Err(PayloadError::InflatedTooLarge { limit });
-        }
-        out.extend_from_slice(chunk.get(..produced).unwrap_or(&[]));
-        if status == Status::StreamEnd {
-            return Ok(out);
-        }
-        if d.total_in() == before_in && produced == 0 {
-            return Err(PayloadError::Zlib(
-                "incomplete or truncated stream".to_owned(),
-            ));
-        }
-    }
+/// `zlib.decompress(data)`, refusing to produce more than `limit` bytes (tests).
+#[cfg(test)]
+fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, PayloadError> {
+    let mut out = Vec::new();
+    let n = inflate_into(&mut Decompressor::new(), data, limit, &mut out)?;
+    out.truncate(n);
+    Ok(out)
 }
 
 #[cfg(test)]

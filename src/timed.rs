@@ -51,9 +51,26 @@ pub(crate) fn rsplit_dot(s: &[u8]) -> Option<(&[u8], &[u8])> {
 /// Decodes a timestamp as itsdangerous does (`bytes_to_int(base64_decode(ts))`) and checks
 /// that Python can make a datetime of it.
 pub(crate) fn decode_timestamp(text: &[u8]) -> Result<u64, TimestampError> {
-    let bytes = encoding::itsdangerous_b64decode(text).ok_or(TimestampError::Base64)?;
-    let ts = encoding::timestamp_from_bytes(&bytes)
-        .map_err(|bytes| TimestampError::TooLong { bytes })?;
+    // Fast path, no allocation: the canonical spelling itsdangerous writes, at most 9 bytes
+    // (12 characters). Anything else is decoded as Python does; both give the same bytes on
+    // canonical input.
+    let mut buf = [0u8; 9];
+    let fast = match text.len() {
+        0..=12 => encoding::b64url_decode_strict(text, &mut buf)
+            .ok()
+            .and_then(|n| buf.get(..n)),
+        _ => None,
+    };
+    let slow;
+    let bytes = match fast {
+        Some(bytes) => bytes,
+        None => {
+            slow = encoding::itsdangerous_b64decode(text).ok_or(TimestampError::Base64)?;
+            slow.as_slice()
+        }
+    };
+    let ts =
+        encoding::timestamp_from_bytes(bytes).map_err(|bytes| TimestampError::TooLong { bytes })?;
     match i64::try_from(ts) {
         Ok(secs) if secs <= DateTime::MAX_UNIX => Ok(ts),
         _ => Err(TimestampError::OutOfRange { timestamp: ts }),

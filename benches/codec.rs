@@ -1,0 +1,334 @@
+//! Benchmarks: `open`, `verify` and `dump` on four session shapes written by real Flask
+//! (`fixtures/bench/shapes.json`, made by `fixtures/bench/generate.py`), the floor (what the
+//! cryptography, base64, inflating and a JSON validation pass cost by themselves), two threads
+//! sharing one codec, and the `itsdangerous` crate as a peer on the shape it can handle.
+//!
+//! ```sh
+//! cargo bench --bench codec                       # everything, criterion's defaults
+//! cargo bench --bench codec -- open/              # one group
+//! python3 benches/compare.py                      # Flask vs this crate vs the floor, one table
+//! ```
+//!
+//! Criterion ids are `GROUP/SHAPE`; `benches/compare.py` reads
+//! `target/criterion/GROUP/SHAPE/new/estimates.json`. Groups:
+//!
+//! * `open`, `verify`, `dump`: this crate's public API ([`Codec`]).
+//! * `floor_hmac`: HMAC-SHA1 of the signed part from a precomputed keyed state (clone, update,
+//!   finalize): the floor of `verify`.
+//! * `floor_base64`: URL-safe base64 decoding of the payload into a reused buffer.
+//! * `floor_inflate_zlib`, `floor_inflate_libdeflate`: inflating the payload with a reused
+//!   state and buffer (compressed shapes only).
+//! * `floor_json`: `serde_json::from_slice::<IgnoredAny>`, a validation pass that builds nothing.
+//! * `floor_deflate`: zlib level 6 with a reused state, what `dump` must spend on compression.
+//! * `threads`: `open` of the small shape on 1 and on 2 threads sharing one codec (wall time per
+//!   batch of one open per thread).
+//! * `itsdangerous_crate_open`, `itsdangerous_crate_dump`: the crates.io `itsdangerous` 0.4
+//!   on the tiny shape (it cannot inflate or untag).
+//!
+//! The floor of `open` is `floor_hmac + floor_base64 + fastest floor_inflate + floor_json`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use criterion::{criterion_group, criterion_main, Criterion};
+use flask_cookie::{Codec, Value};
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress};
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+/// One benchmark shape, as written by real Flask.
+struct Shape {
+    name: String,
+    cookie: String,
+    json: String,
+}
+
+struct Fixture {
+    secret_key: String,
+    timestamp: u64,
+    now: u64,
+    shapes: Vec<Shape>,
+}
+
+fn load() -> Fixture {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/bench/shapes.json");
+    let text = std::fs::read_to_string(path).expect("fixtures/bench/shapes.json");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("shapes.json is JSON");
+    let s = |v: &serde_json::Value| v.as_str().expect("a string").to_owned();
+    Fixture {
+        secret_key: s(&doc["secret_key"]),
+        timestamp: doc["timestamp"].as_u64().expect("timestamp"),
+        now: doc["now"].as_u64().expect("now"),
+        shapes: doc["shapes"]
+            .as_array()
+            .expect("shapes")
+            .iter()
+            .map(|x| Shape {
+                name: s(&x["name"]),
+                cookie: s(&x["cookie"]),
+                json: s(&x["json"]),
+            })
+            .collect(),
+    }
+}
+
+/// Flask's signing key for `secret`: `HMAC-SHA1(secret, "cookie-session")`, keyed once.
+fn keyed_state(secret: &str) -> Hmac<Sha1> {
+    let mut derive = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("any key length");
+    derive.update(b"cookie-session");
+    let key = derive.finalize().into_bytes();
+    Hmac::<Sha1>::new_from_slice(&key).expect("any key length")
+}
+
+/// `[.]PAYLOAD`, `PAYLOAD.TIMESTAMP` (the signed part) and the decoded signature.
+fn parts(cookie: &str) -> (&str, &str, Vec<u8>) {
+    let (signed, sig) = cookie.rsplit_once('.').expect("a signature");
+    let (payload, _ts) = signed.rsplit_once('.').expect("a timestamp");
+    (
+        payload,
+        signed,
+        URL_SAFE_NO_PAD.decode(sig).expect("base64"),
+    )
+}
+
+fn bench_api(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
+    for shape in &fx.shapes {
+        // Sanity: this crate opens Flask's cookie to Flask's JSON and dumps Flask's bytes.
+        let opened = codec.open(&shape.cookie, fx.now).expect("opens");
+        assert_eq!(codec.to_json(&opened.value).expect("json"), shape.json);
+        assert_eq!(
+            codec.dump(&opened.value, fx.timestamp).expect("dumps"),
+            shape.cookie,
+            "{}: dump differs from Flask",
+            shape.name
+        );
+    }
+    let mut g = c.benchmark_group("open");
+    for shape in &fx.shapes {
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| codec.open(black_box(shape.cookie.as_bytes()), fx.now))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("verify");
+    for shape in &fx.shapes {
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| codec.verify(black_box(shape.cookie.as_bytes()), fx.now))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("dump");
+    for shape in &fx.shapes {
+        let value: Value = codec.open(&shape.cookie, fx.now).expect("opens").value;
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| codec.dump(black_box(&value), fx.timestamp))
+        });
+    }
+    g.finish();
+}
+
+fn bench_floor(c: &mut Criterion, fx: &Fixture) {
+    let state = keyed_state(&fx.secret_key);
+    let mut g = c.benchmark_group("floor_hmac");
+    for shape in &fx.shapes {
+        let (_, signed, sig) = parts(&shape.cookie);
+        let mac = state.clone().chain_update(signed).finalize().into_bytes();
+        assert_eq!(mac.as_slice(), sig.as_slice(), "{}: HMAC floor", shape.name);
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                state
+                    .clone()
+                    .chain_update(black_box(signed.as_bytes()))
+                    .finalize()
+                    .into_bytes()
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("floor_base64");
+    for shape in &fx.shapes {
+        let (payload, _, _) = parts(&shape.cookie);
+        let text = payload.strip_prefix('.').unwrap_or(payload).as_bytes();
+        let mut buf = vec![0u8; text.len()];
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                URL_SAFE_NO_PAD
+                    .decode_slice(black_box(text), &mut buf)
+                    .expect("base64")
+            })
+        });
+    }
+    g.finish();
+
+    let compressed: Vec<(&Shape, Vec<u8>)> = fx
+        .shapes
+        .iter()
+        .filter_map(|shape| {
+            let (payload, _, _) = parts(&shape.cookie);
+            let text = payload.strip_prefix('.')?;
+            Some((shape, URL_SAFE_NO_PAD.decode(text).expect("base64")))
+        })
+        .collect();
+    let mut g = c.benchmark_group("floor_inflate_zlib");
+    for (shape, z) in &compressed {
+        let mut d = Decompress::new(true);
+        let mut out = Vec::with_capacity(shape.json.len() + 64);
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                d.reset(true);
+                out.clear();
+                d.decompress_vec(black_box(z), &mut out, FlushDecompress::Finish)
+                    .expect("inflates");
+                assert_eq!(out.len(), shape.json.len());
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("floor_inflate_libdeflate");
+    for (shape, z) in &compressed {
+        let mut d = libdeflater::Decompressor::new();
+        let mut out = vec![0u8; shape.json.len() + 64];
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                let n = d.zlib_decompress(black_box(z), &mut out).expect("inflates");
+                assert_eq!(n, shape.json.len());
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("floor_json");
+    for shape in &fx.shapes {
+        let json = shape.json.as_bytes();
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(json)))
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("floor_deflate");
+    for shape in &fx.shapes {
+        let json = shape.json.as_bytes();
+        let mut z = Compress::new(Compression::new(6), true);
+        let mut out = Vec::with_capacity(json.len() + 64);
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                z.reset();
+                out.clear();
+                z.compress_vec(black_box(json), &mut out, FlushCompress::Finish)
+                    .expect("deflates")
+            })
+        });
+    }
+    g.finish();
+}
+
+/// `iters` opens on each of `threads` threads sharing `codec`; the wall time of the batch.
+fn open_on_threads(codec: &Codec, cookie: &[u8], now: u64, threads: usize, iters: u64) -> Duration {
+    let barrier = std::sync::Barrier::new(threads + 1);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                barrier.wait();
+                for _ in 0..iters {
+                    let _ = black_box(codec.open(black_box(cookie), now));
+                }
+                barrier.wait();
+            });
+        }
+        barrier.wait();
+        let start = Instant::now();
+        barrier.wait();
+        start.elapsed()
+    })
+}
+
+fn bench_threads(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
+    let Some(shape) = fx.shapes.iter().find(|s| s.name == "small") else {
+        return;
+    };
+    let mut g = c.benchmark_group("threads");
+    for threads in [1usize, 2] {
+        g.bench_function(format!("open_small_x{threads}"), |b| {
+            b.iter_custom(|iters| {
+                open_on_threads(codec, shape.cookie.as_bytes(), fx.now, threads, iters)
+            })
+        });
+    }
+    g.finish();
+}
+
+/// The tiny shape as the `itsdangerous` crate reads and writes it (serde, field order = Flask's
+/// sorted keys, so the bytes match).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Tiny {
+    _permanent: bool,
+    user_id: u64,
+}
+
+fn bench_itsdangerous_crate(c: &mut Criterion, fx: &Fixture) {
+    use itsdangerous::{
+        algorithm::HMACAlgorithm, key_derivation, timed_serializer_with_signer,
+        IntoTimestampSigner, SignerBuilder, TimedSerializer, URLSafeEncoding,
+    };
+    let Some(shape) = fx.shapes.iter().find(|s| s.name == "tiny") else {
+        return;
+    };
+    let key: &'static str = Box::leak(fx.secret_key.clone().into_boxed_str());
+    let signer =
+        SignerBuilder::<sha1_08::Sha1, HMACAlgorithm<sha1_08::Sha1>, key_derivation::Hmac>::new(
+            key,
+        )
+        .with_salt("cookie-session")
+        .build()
+        .into_timestamp_signer();
+    let ser = timed_serializer_with_signer(signer, URLSafeEncoding);
+    let max_age = Duration::from_secs(flask_cookie::FLASK_MAX_AGE);
+    let opened: Tiny = ser
+        .unsign::<Tiny>(&shape.cookie)
+        .map_err(|e| e.to_string())
+        .expect("the itsdangerous crate opens Flask's tiny cookie")
+        .value();
+    assert!(opened._permanent && opened.user_id == 42);
+    let at = std::time::UNIX_EPOCH + Duration::from_secs(fx.timestamp);
+    let dumped = ser.sign_with_timestamp(&opened, at).expect("signs");
+    assert_eq!(
+        dumped, shape.cookie,
+        "the itsdangerous crate writes Flask's bytes"
+    );
+
+    let mut g = c.benchmark_group("itsdangerous_crate_open");
+    g.bench_function("tiny", |b| {
+        b.iter(|| {
+            // Its age check reads the system clock; the cookie is old, so check the age by hand
+            // against the fixture's `now` as `open` does (same work, same decision).
+            let u = ser.unsign::<Tiny>(black_box(&shape.cookie)).ok()?;
+            let signed = u.timestamp();
+            let age = (std::time::UNIX_EPOCH + Duration::from_secs(fx.now))
+                .duration_since(signed)
+                .ok()?;
+            (age <= max_age).then(|| u.value())
+        })
+    });
+    g.finish();
+    let mut g = c.benchmark_group("itsdangerous_crate_dump");
+    g.bench_function("tiny", |b| {
+        b.iter(|| ser.sign_with_timestamp(black_box(&opened), at))
+    });
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let fx = load();
+    let codec = Codec::flask(fx.secret_key.as_str()).build().expect("codec");
+    bench_api(c, &fx, &codec);
+    bench_floor(c, &fx);
+    bench_threads(c, &fx, &codec);
+    bench_itsdangerous_crate(c, &fx);
+}
+
+criterion_group!(codec_benches, benches);
+criterion_main!(codec_benches);

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Flask's own serializer vs this crate vs the floor, on the same cookies, in one run.
+
+    python3 benches/compare.py            # about 2 minutes of measuring after the build
+    python3 benches/compare.py --quick    # a short run (CI: proves the pipeline works)
+
+1. Runs ``cargo bench --bench codec`` (criterion) with a short measurement time and reads
+   ``target/criterion/GROUP/SHAPE/new/estimates.json`` (median time per iteration).
+2. Times Flask 3.1's serializer inside an app context on the cookies of
+   ``fixtures/bench/shapes.json``: ``session_interface.get_signing_serializer(app)`` then
+   ``.loads(cookie, max_age=31 days)`` and ``.dumps(session)``, the calls Flask's
+   ``open_session`` / ``save_session`` make (the clock pinned to the fixture's ``now``).
+3. Prints a Markdown table: time per operation, operations per second, ratio to Flask, ratio to
+   the floor; then the other ratios of issue 4 (threads, the itsdangerous crate, zlib's share
+   of ``dump``, the C ABI when its benchmark exists).
+
+No assertion on speed: the figures are printed as measured, with the targets beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import timeit
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "interop"))
+
+SHAPES = ["tiny", "small", "medium", "large"]
+# Issue 4's targets: open at least N times faster than Flask's loads.
+OPEN_VS_FLASK = {"tiny": 30, "small": 30, "medium": 15, "large": 10}
+
+
+def load_generator():
+    spec = importlib.util.spec_from_file_location("bench_gen", ROOT / "fixtures/bench/generate.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_cargo_bench(args) -> None:
+    cmd = ["cargo", "bench", "--bench", "codec"]
+    if args.features:
+        cmd += ["--features", args.features]
+    cmd += ["--", "--noplot", "--warm-up-time", str(args.warm_up), "--measurement-time",
+            str(args.measure)]
+    if args.sample_size:
+        cmd += ["--sample-size", str(args.sample_size)]
+    print("$", " ".join(cmd), file=sys.stderr, flush=True)
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL if args.quiet else None)
+
+
+def criterion_ns(group: str, name: str) -> float | None:
+    """Median ns per iteration of GROUP/NAME from the last run, or None."""
+    path = ROOT / "target" / "criterion" / group / name / "new" / "estimates.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())["median"]["point_estimate"]
+
+
+def time_flask(gen, repeat: int, min_time: float) -> dict:
+    """Median ns per call of Flask's loads / dumps for each shape."""
+    import flaskref as fr
+
+    doc = json.loads((ROOT / "fixtures/bench/shapes.json").read_text())
+    values = gen.shapes()
+    ref = fr.Ref(fr.config(secret_key=doc["secret_key"]))
+    max_age = fr.FLASK_MAX_AGE
+    out = {}
+    for shape in doc["shapes"]:
+        name, cookie = shape["name"], shape["cookie"]
+        value = values[name]
+        s = ref.s
+        with ref.ctx(doc["now"]):
+            loads = lambda: s.loads(cookie, max_age=max_age)  # noqa: E731
+            loads()
+        with ref.ctx(doc["timestamp"]):
+            assert s.dumps(value) == cookie, name
+            dumps = lambda: s.dumps(value)  # noqa: E731
+        res = {}
+        for op, fn, clock in (("loads", loads, doc["now"]), ("dumps", dumps, doc["timestamp"])):
+            with ref.ctx(clock):
+                timer = timeit.Timer(fn)
+                n, _ = timer.autorange()
+                n = max(1, int(n * min_time / 0.2))
+                runs = timer.repeat(repeat=repeat, number=n)
+            res[op] = statistics.median(runs) / n * 1e9
+        out[name] = res
+    return out
+
+
+def fmt_t(ns: float | None) -> str:
+    if ns is None:
+        return "n/a"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} µs"
+    return f"{ns:.0f} ns"
+
+
+def fmt_ops(ns: float | None) -> str:
+    if not ns:
+        return "n/a"
+    ops = 1e9 / ns
+    if ops >= 1e6:
+        return f"{ops / 1e6:.2f} M/s"
+    return f"{ops / 1e3:.0f} k/s"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if a is None or b is None or b == 0:
+        return "n/a"
+    return f"{a / b:.1f}×" if a / b >= 10 else f"{a / b:.2f}×"
+
+
+def mark(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**not met**")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="short run (CI): proves it works")
+    ap.add_argument("--no-bench", action="store_true", help="reuse the last criterion results")
+    ap.add_argument("--features", default=os.environ.get("BENCH_FEATURES", ""),
+                    help="cargo features for the bench build (e.g. ffi)")
+    ap.add_argument("--warm-up", type=float, default=0.5)
+    ap.add_argument("--measure", type=float, default=2.0)
+    ap.add_argument("--sample-size", type=int, default=0)
+    ap.add_argument("--quiet", action="store_true", help="hide criterion's own output")
+    args = ap.parse_args()
+    if args.quick:
+        args.warm_up, args.measure, args.sample_size, args.quiet = 0.1, 0.3, 10, True
+    if not args.no_bench:
+        run_cargo_bench(args)
+    gen = load_generator()
+    flask = time_flask(gen, repeat=3 if args.quick else 7, min_time=0.05 if args.quick else 0.2)
+
+    g = lambda group, name: criterion_ns(group, name)  # noqa: E731
+    lines = []
+    p = lines.append
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    p(f"Measured {now} on {platform.machine()}, {os.cpu_count()} CPUs "
+      f"({cpu_model()}); Python {platform.python_version()}, "
+      f"Flask {ver('flask')}; median time per operation.")
+    p("")
+    p("| shape | operation | Flask | flask-cookie | ops/s | vs Flask | floor | vs floor |")
+    p("|---|---|---|---|---|---|---|---|")
+    checks = []
+    for name in SHAPES:
+        hmac, b64, js = g("floor_hmac", name), g("floor_base64", name), g("floor_json", name)
+        infl = [x for x in (g("floor_inflate_zlib", name), g("floor_inflate_libdeflate", name))
+                if x is not None]
+        floor = None if None in (hmac, b64, js) else hmac + b64 + js + (min(infl) if infl else 0)
+        o, v, d = g("open", name), g("verify", name), g("dump", name)
+        fl, fd = flask[name]["loads"], flask[name]["dumps"]
+        p(f"| {name} | open | {fmt_t(fl)} | {fmt_t(o)} | {fmt_ops(o)} | {ratio(fl, o)} "
+          f"| {fmt_t(floor)} | {ratio(o, floor)} |")
+        p(f"| {name} | verify | | {fmt_t(v)} | {fmt_ops(v)} | | {fmt_t(hmac)} (HMAC) "
+          f"| {ratio(v, hmac)} |")
+        deflate = g("floor_deflate", name)
+        compressed = bool(infl)
+        p(f"| {name} | dump | {fmt_t(fd)} | {fmt_t(d)} | {fmt_ops(d)} | {ratio(fd, d)} "
+          f"| {fmt_t(deflate) if compressed else '-'} (zlib) | "
+          f"{ratio(d, deflate) if compressed else '-'} |")
+        if o is not None and floor:
+            checks.append((f"open {name} ≥{OPEN_VS_FLASK[name]}× Flask", fl / o,
+                           fl / o >= OPEN_VS_FLASK[name]))
+            checks.append((f"open {name} ≤1.5× floor", o / floor, o / floor <= 1.5))
+        if v is not None and hmac:
+            checks.append((f"verify {name} ≤1.3× HMAC floor", v / hmac, v / hmac <= 1.3))
+        if d is not None:
+            checks.append((f"dump {name} ≥5× Flask", fd / d, fd / d >= 5))
+            if compressed and deflate:
+                checks.append((f"dump {name}: zlib's share of the time", deflate / d, None))
+    p("")
+    its_o, its_d = g("itsdangerous_crate_open", "tiny"), g("itsdangerous_crate_dump", "tiny")
+    o, d = g("open", "tiny"), g("dump", "tiny")
+    p(f"itsdangerous crate 0.4 on tiny: open {fmt_t(its_o)}, dump {fmt_t(its_d)}; "
+      f"flask-cookie open {fmt_t(o)}, dump {fmt_t(d)}.")
+    if its_o and o:
+        checks.append(("open tiny ≥2× the itsdangerous crate", its_o / o, its_o / o >= 2))
+    if its_d and d:
+        checks.append(("dump tiny vs the itsdangerous crate (no target)", its_d / d, None))
+    t1, t2 = g("threads", "open_small_x1"), g("threads", "open_small_x2")
+    if t1 and t2:
+        # x1: one open per batch; x2: two opens (one per thread) per batch.
+        tp = 2 * t1 / t2
+        p(f"Two threads on one codec: {fmt_t(t1)} per batch of 1, {fmt_t(t2)} per batch of 2 "
+          f"in parallel: {tp:.2f}× the throughput of one thread.")
+        checks.append(("2 threads ≥1.8× one thread's throughput", tp, tp >= 1.8))
+    ffi, rust = g("open_c_abi", "small"), g("open", "small")
+    if ffi and rust:
+        p(f"C ABI open small: {fmt_t(ffi)} vs Rust {fmt_t(rust)}: "
+          f"+{(ffi / rust - 1) * 100:.1f}%.")
+        checks.append(("C ABI adds <10% to open small", ffi / rust, ffi / rust < 1.1))
+    else:
+        p("C ABI: no `open_c_abi` results (bench built without the `ffi` feature).")
+    p("")
+    p("| target | measured | |")
+    p("|---|---|---|")
+    for label, value, ok in checks:
+        p(f"| {label} | {value:.2f}× | {mark(ok) if ok is not None else 'info'} |")
+    print("\n".join(lines))
+    return 0
+
+
+def ver(dist: str) -> str:
+    from importlib.metadata import version
+    return version(dist)
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
