@@ -37,6 +37,7 @@ pub mod ffi;
 pub mod http_date;
 pub mod json;
 pub mod payload;
+mod scratch;
 pub mod signer;
 pub mod tag;
 pub mod timed;

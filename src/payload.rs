@@ -17,6 +17,7 @@ use libdeflater::{DecompressionError, Decompressor};
 
 use crate::encoding;
 use crate::error::PayloadError;
+use crate::scratch::{trim, with_scratch};
 
 /// Buffers and a deflate state kept per thread for writing, so that `dump` allocates neither
 /// zlib's ~270 KB of state nor its JSON buffer on each call (the [`crate::Codec`] itself stays
@@ -40,30 +41,6 @@ struct ReadScratch {
 thread_local! {
     static WRITE: Cell<Option<WriteScratch>> = const { Cell::new(None) };
     static READ: Cell<Option<ReadScratch>> = const { Cell::new(None) };
-}
-
-/// Buffers that grew past this many bytes (a huge session) are freed after use rather than kept
-/// by the thread.
-const KEEP_MAX: usize = 64 * 1024;
-
-fn trim(v: &mut Vec<u8>) {
-    if v.capacity() > KEEP_MAX {
-        *v = Vec::new();
-    }
-}
-
-/// Runs `f` with this thread's scratch of type `T` (made by `new` on first use), taken out of
-/// its slot for the call and put back after. A nested call, or a call while the thread is being
-/// torn down, finds the slot empty and gets a fresh scratch: no panic, no shared state.
-fn with_scratch<T, R>(
-    key: &'static std::thread::LocalKey<Cell<Option<T>>>,
-    new: fn() -> T,
-    f: impl FnOnce(&mut T) -> R,
-) -> R {
-    let mut scratch = key.try_with(Cell::take).ok().flatten().unwrap_or_else(new);
-    let result = f(&mut scratch);
-    let _ = key.try_with(|slot| slot.set(Some(scratch)));
-    result
 }
 
 fn new_write_scratch() -> WriteScratch {

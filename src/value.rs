@@ -261,6 +261,13 @@ impl Int {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IntError::Syntax);
         }
+        if digits.len() <= 18 {
+            // Fast path: at most 18 digits always fit in an i64 (no overflow possible).
+            let v = digits
+                .bytes()
+                .fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+            return Ok(Int(IntRepr::Small(if neg { -v } else { v })));
+        }
         if digits.len() > Int::MAX_DIGITS {
             return Err(IntError::TooManyDigits(digits.len()));
         }
@@ -398,6 +405,21 @@ impl Dict {
     /// last value (as `json.loads` does with duplicate keys). Linear time.
     pub fn from_entries(entries: Vec<(Text, Value)>) -> Dict {
         if entries.len() <= Self::LINEAR_DEDUP_MAX {
+            // Keys rarely repeat: then keep the vector as it is (no copy, no allocation).
+            // Flask writes keys sorted, so strictly increasing keys (n - 1 comparisons) are the
+            // usual proof that none repeats; otherwise compare every pair.
+            let increasing = entries.windows(2).all(|w| match w {
+                [(a, _), (b, _)] => a.as_wtf8() < b.as_wtf8(),
+                _ => true,
+            });
+            let unique = increasing
+                || entries
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (k, _))| !entries.iter().take(i).any(|(k2, _)| k2 == k));
+            if unique {
+                return Dict { entries };
+            }
             let mut d = Dict {
                 entries: Vec::with_capacity(entries.len()),
             };
