@@ -24,6 +24,9 @@
 //!   batch of one open per thread).
 //! * `itsdangerous_crate_open`, `itsdangerous_crate_dump`: the crates.io `itsdangerous` 0.4
 //!   on the tiny shape (it cannot inflate or untag).
+//! * `open_to_json`: `open` then `to_json`, the work `flask_cookie_open` does for C.
+//! * `c_abi_open`, `c_abi_verify`, `c_abi_dump` (feature `ffi`, on by default): the `extern "C"`
+//!   functions called directly, output buffers freed each time as a C caller would.
 //!
 //! The floor of `open` is `floor_hmac + floor_base64 + fastest floor_inflate + floor_json`.
 
@@ -127,7 +130,145 @@ fn bench_api(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
         });
     }
     g.finish();
+    let mut g = c.benchmark_group("open_to_json");
+    for shape in &fx.shapes {
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                let opened = codec
+                    .open(black_box(shape.cookie.as_bytes()), fx.now)
+                    .ok()?;
+                codec.to_json(&opened.value).ok()
+            })
+        });
+    }
+    g.finish();
 }
+
+/// The C ABI, called as a C program would (configuration through the builder functions,
+/// buffers freed with `flask_cookie_buf_free`).
+#[cfg(feature = "ffi")]
+#[allow(unsafe_code)]
+fn bench_c_abi(c: &mut Criterion, fx: &Fixture) {
+    use flask_cookie::ffi::buf::flask_cookie_buf_free;
+    use flask_cookie::ffi::codec::{
+        flask_cookie_codec_free, flask_cookie_codec_new, flask_cookie_dump, flask_cookie_open,
+        flask_cookie_verify,
+    };
+    use flask_cookie::ffi::config::{
+        flask_cookie_config_free, flask_cookie_config_new, flask_cookie_config_set_keys,
+    };
+    use flask_cookie::ffi::{flask_cookie_buf, flask_cookie_result, flask_cookie_slice};
+    use std::ptr::null_mut;
+
+    let ok = flask_cookie_result::Ok;
+    let key = flask_cookie_slice {
+        data: fx.secret_key.as_ptr(),
+        len: fx.secret_key.len(),
+    };
+    let mut config = null_mut();
+    let mut codec = null_mut();
+    // SAFETY: valid pointers to live locals; the key outlives the calls.
+    unsafe {
+        assert!(flask_cookie_config_new(0, &mut config) == ok);
+        assert!(flask_cookie_config_set_keys(config, &key, 1) == ok);
+        assert!(flask_cookie_codec_new(config, &mut codec) == ok);
+        flask_cookie_config_free(config);
+    }
+    let codec = codec as *const _;
+    let empty = || flask_cookie_buf {
+        data: null_mut(),
+        len: 0,
+    };
+    for shape in &fx.shapes {
+        let (cookie, json) = (shape.cookie.as_bytes(), shape.json.as_bytes());
+        let mut out = empty();
+        // SAFETY: live codec, readable inputs, writable outputs; `out` freed once.
+        unsafe {
+            let r = flask_cookie_open(
+                codec,
+                cookie.as_ptr(),
+                cookie.len(),
+                fx.now,
+                &mut out,
+                null_mut(),
+            );
+            assert!(r == ok);
+            assert_eq!(std::slice::from_raw_parts(out.data, out.len), json);
+            flask_cookie_buf_free(&mut out);
+            let r = flask_cookie_dump(codec, json.as_ptr(), json.len(), fx.timestamp, &mut out);
+            assert!(r == ok);
+            assert_eq!(std::slice::from_raw_parts(out.data, out.len), cookie);
+            flask_cookie_buf_free(&mut out);
+        }
+    }
+    let mut g = c.benchmark_group("c_abi_open");
+    for shape in &fx.shapes {
+        let cookie = shape.cookie.as_bytes();
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                let mut out = empty();
+                // SAFETY: as above.
+                unsafe {
+                    let r = flask_cookie_open(
+                        codec,
+                        black_box(cookie.as_ptr()),
+                        cookie.len(),
+                        fx.now,
+                        &mut out,
+                        null_mut(),
+                    );
+                    flask_cookie_buf_free(&mut out);
+                    r
+                }
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("c_abi_verify");
+    for shape in &fx.shapes {
+        let cookie = shape.cookie.as_bytes();
+        g.bench_function(&shape.name, |b| {
+            // SAFETY: as above.
+            b.iter(|| unsafe {
+                flask_cookie_verify(
+                    codec,
+                    black_box(cookie.as_ptr()),
+                    cookie.len(),
+                    fx.now,
+                    null_mut(),
+                )
+            })
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("c_abi_dump");
+    for shape in &fx.shapes {
+        let json = shape.json.as_bytes();
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| {
+                let mut out = empty();
+                // SAFETY: as above.
+                unsafe {
+                    let r = flask_cookie_dump(
+                        codec,
+                        black_box(json.as_ptr()),
+                        json.len(),
+                        fx.timestamp,
+                        &mut out,
+                    );
+                    flask_cookie_buf_free(&mut out);
+                    r
+                }
+            })
+        });
+    }
+    g.finish();
+    // SAFETY: the codec is not used after this.
+    unsafe { flask_cookie_codec_free(codec as *mut _) };
+}
+
+#[cfg(not(feature = "ffi"))]
+fn bench_c_abi(_: &mut Criterion, _: &Fixture) {}
 
 fn bench_floor(c: &mut Criterion, fx: &Fixture) {
     let state = keyed_state(&fx.secret_key);
@@ -226,24 +367,35 @@ fn bench_floor(c: &mut Criterion, fx: &Fixture) {
     g.finish();
 }
 
-/// `iters` opens on each of `threads` threads sharing `codec`; the wall time of the batch.
+/// `iters` opens on each of `threads` threads sharing `codec`; the wall time of the batch, from
+/// the first thread's start to the last thread's end (each thread reads the clock itself, so a
+/// descheduled main thread does not distort it).
 fn open_on_threads(codec: &Codec, cookie: &[u8], now: u64, threads: usize, iters: u64) -> Duration {
-    let barrier = std::sync::Barrier::new(threads + 1);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                barrier.wait();
-                for _ in 0..iters {
-                    let _ = black_box(codec.open(black_box(cookie), now));
-                }
-                barrier.wait();
-            });
-        }
-        barrier.wait();
-        let start = Instant::now();
-        barrier.wait();
-        start.elapsed()
-    })
+    let barrier = std::sync::Barrier::new(threads);
+    let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        let _ = black_box(codec.open(black_box(cookie), now));
+                    }
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("bench thread"))
+            .collect()
+    });
+    let first = spans.iter().map(|s| s.0).min();
+    let last = spans.iter().map(|s| s.1).max();
+    match (first, last) {
+        (Some(a), Some(b)) => b.duration_since(a),
+        _ => Duration::ZERO,
+    }
 }
 
 fn bench_threads(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
@@ -328,6 +480,7 @@ fn benches(c: &mut Criterion) {
     bench_floor(c, &fx);
     bench_threads(c, &fx, &codec);
     bench_itsdangerous_crate(c, &fx);
+    bench_c_abi(c, &fx);
 }
 
 criterion_group!(codec_benches, benches);

@@ -54,7 +54,9 @@ fn shapes_round_trip_in_every_order() {
     let mixed = [&shapes[3], &shapes[0], &shapes[2], &shapes[1], &shapes[3]];
     check_all(&codec, ts, now, &mixed);
     // A bad payload in between leaves nothing behind either.
-    assert!(codec.open("eyJhIjox.ZVPxAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA", now).is_err());
+    assert!(codec
+        .open("eyJhIjox.ZVPxAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA", now)
+        .is_err());
     check_all(&codec, ts, now, &mixed);
 }
 
