@@ -20,6 +20,8 @@
 //!   state and buffer (compressed shapes only).
 //! * `floor_json`: `serde_json::from_slice::<IgnoredAny>`, a validation pass that builds nothing.
 //! * `floor_deflate`: zlib level 6 with a reused state, what `dump` must spend on compression.
+//! * `read_json` (this crate's JSON reader alone, `Codec::from_json`) and `ref_serde_json_value`
+//!   (`serde_json::Value`, a tree without tags): not floors, for reading the profile.
 //! * `threads`: `open` of the small shape on 1 and on 2 threads sharing one codec (wall time per
 //!   batch of one open per thread).
 //! * `itsdangerous_crate_open`, `itsdangerous_crate_dump`: the crates.io `itsdangerous` 0.4
@@ -270,7 +272,7 @@ fn bench_c_abi(c: &mut Criterion, fx: &Fixture) {
 #[cfg(not(feature = "ffi"))]
 fn bench_c_abi(_: &mut Criterion, _: &Fixture) {}
 
-fn bench_floor(c: &mut Criterion, fx: &Fixture) {
+fn bench_floor(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
     let state = keyed_state(&fx.secret_key);
     let mut g = c.benchmark_group("floor_hmac");
     for shape in &fx.shapes {
@@ -347,6 +349,23 @@ fn bench_floor(c: &mut Criterion, fx: &Fixture) {
         g.bench_function(&shape.name, |b| {
             b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(json)))
         });
+    }
+    g.finish();
+
+    // Not part of the floor: what building a tree costs serde_json (`serde_json::Value`),
+    // for comparison with this crate's reader, which builds `Value`s and untags.
+    let mut g = c.benchmark_group("ref_serde_json_value");
+    for shape in &fx.shapes {
+        let json = shape.json.as_bytes();
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(json)))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("read_json");
+    for shape in &fx.shapes {
+        let json = shape.json.as_bytes();
+        g.bench_function(&shape.name, |b| b.iter(|| codec.from_json(black_box(json))));
     }
     g.finish();
 
@@ -477,7 +496,7 @@ fn benches(c: &mut Criterion) {
     let fx = load();
     let codec = Codec::flask(fx.secret_key.as_str()).build().expect("codec");
     bench_api(c, &fx, &codec);
-    bench_floor(c, &fx);
+    bench_floor(c, &fx, &codec);
     bench_threads(c, &fx, &codec);
     bench_itsdangerous_crate(c, &fx);
     bench_c_abi(c, &fx);

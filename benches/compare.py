@@ -193,6 +193,10 @@ def main() -> int:
             if compressed and deflate:
                 checks.append((f"dump {name}: zlib's share of the time", deflate / d, None))
     p("")
+    p("JSON reading alone (builds the values; not part of the floor, which builds nothing): "
+      + "; ".join(f"{n} {fmt_t(g('read_json', n))} (serde_json::Value {fmt_t(g('ref_serde_json_value', n))}, "
+                  f"IgnoredAny {fmt_t(g('floor_json', n))})" for n in SHAPES) + ".")
+    p("")
     its_o, its_d = g("itsdangerous_crate_open", "tiny"), g("itsdangerous_crate_dump", "tiny")
     o, d = g("open", "tiny"), g("dump", "tiny")
     p(f"itsdangerous crate 0.4 on tiny: open {fmt_t(its_o)}, dump {fmt_t(its_d)}; "

@@ -56,14 +56,15 @@ fn decode_canonical(s: &[u8], out: &mut [u8]) -> Option<usize> {
             _ => None,
         }
     };
-    let mut n = 0;
     let mut quads = s.chunks_exact(4);
-    for q in &mut quads {
+    let mut n = quads.len() * 3;
+    // Whole quads go to whole triples of `out`, which must have room for them.
+    let triples = out.get_mut(..n)?.chunks_exact_mut(3);
+    for (q, t) in (&mut quads).zip(triples) {
         let [a, b, c, d] = q else { return None };
         let w = v(a)? << 18 | v(b)? << 12 | v(c)? << 6 | v(d)?;
         let [_, x, y, z] = w.to_be_bytes();
-        out.get_mut(n..n + 3)?.copy_from_slice(&[x, y, z]);
-        n += 3;
+        t.copy_from_slice(&[x, y, z]);
     }
     match quads.remainder() {
         [] => {}
