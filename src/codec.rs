@@ -1,14 +1,21 @@
 //! The codec: keys, salt, digest, derivation, `max_age`, JSON options and limits, configured
 //! once; `open`, `verify` and `dump` many times, from many threads.
 
+use std::cell::Cell;
 use std::fmt;
 
 use crate::error::{ConfigError, DumpError, Error, PayloadError, SignatureError};
 use crate::json::{self, JsonOptions};
 use crate::payload;
+use crate::scratch::{trim, with_scratch};
 use crate::signer::{Digest, KeyDerivation, SecretKey, Signer};
 use crate::timed::{self, SignatureBase64, Unsigned};
 use crate::value::{DateTime, Value};
+
+thread_local! {
+    /// `dump`'s JSON buffer, reused by each thread (see [`crate::scratch`]).
+    static DUMP_JSON: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
+}
 
 /// Flask's `PERMANENT_SESSION_LIFETIME` default: 31 days, in seconds.
 pub const FLASK_MAX_AGE: u64 = 2_678_400;
@@ -193,12 +200,19 @@ impl Codec {
         if DateTime::from_unix(i64::try_from(timestamp).unwrap_or(i64::MAX)).is_none() {
             return Err(DumpError::TimestampOutOfRange { timestamp }.into());
         }
-        let mut json = Vec::with_capacity(128);
-        json::write(value, &self.json, self.limits.max_depth, &mut json)?;
-        let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
-        payload::encode(&json, &mut out);
-        timed::sign(&self.signer, timestamp, &mut out);
-        Ok(ascii_to_string(out))
+        // The JSON goes to this thread's reused buffer; only the cookie is allocated.
+        with_scratch(&DUMP_JSON, Vec::new, |json| {
+            json.clear();
+            let written = json::write(value, &self.json, self.limits.max_depth, json);
+            let result = written.map(|()| {
+                let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
+                payload::encode(json, &mut out);
+                timed::sign(&self.signer, timestamp, &mut out);
+                ascii_to_string(out)
+            });
+            trim(json);
+            Ok(result?)
+        })
     }
 
     /// [`Codec::dump`] signed at the system clock's time.

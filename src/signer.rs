@@ -253,10 +253,21 @@ impl Signer {
     }
 
     /// Appends the base64 signature of `value` made with the newest key.
+    #[cfg(test)]
     pub(crate) fn sign(&self, value: &[u8], out: &mut Vec<u8>) {
         let mut mac = [0u8; MAX_MAC_LEN];
         if let Some(newest) = self.macs.first() {
             let n = newest.compute(value, &mut mac);
+            crate::encoding::b64url_encode(mac.get(..n).unwrap_or(&[]), out);
+        }
+    }
+
+    /// Appends to `out` the base64 signature (newest key) of its first `signed_len` bytes,
+    /// without a temporary buffer.
+    pub(crate) fn sign_prefix(&self, out: &mut Vec<u8>, signed_len: usize) {
+        let mut mac = [0u8; MAX_MAC_LEN];
+        if let Some(newest) = self.macs.first() {
+            let n = newest.compute(out.get(..signed_len).unwrap_or(&[]), &mut mac);
             crate::encoding::b64url_encode(mac.get(..n).unwrap_or(&[]), out);
         }
     }

@@ -149,9 +149,7 @@ pub(crate) fn sign(signer: &Signer, timestamp: u64, out: &mut Vec<u8>) {
     encoding::encode_timestamp(timestamp, out);
     let signed_len = out.len();
     out.push(b'.');
-    let mut sig = Vec::with_capacity(88);
-    signer.sign(out.get(..signed_len).unwrap_or(&[]), &mut sig);
-    out.extend_from_slice(&sig);
+    signer.sign_prefix(out, signed_len);
 }
 
 #[cfg(test)]
