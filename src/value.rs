@@ -22,9 +22,102 @@ use std::fmt;
 /// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Text {
-    wtf8: Vec<u8>,
+    wtf8: SmallBytes,
     /// `true` when `wtf8` is valid UTF-8 (no lone surrogate).
     utf8: bool,
+}
+
+/// The bytes of a [`Text`]: up to [`SmallBytes::INLINE`] bytes stored inline (most session
+/// keys and values), longer ones on the heap. Reading a session then allocates once per
+/// container rather than once per string. Compared, ordered and hashed by content only.
+#[derive(Clone)]
+enum SmallBytes {
+    /// `len` bytes at the start of `buf`.
+    Inline {
+        len: u8,
+        buf: [u8; SmallBytes::INLINE],
+    },
+    Heap(Vec<u8>),
+}
+
+impl SmallBytes {
+    /// Inline capacity: the enum stays 32 bytes, as large as the `Vec` it replaces plus a tag.
+    const INLINE: usize = 30;
+
+    const fn new() -> SmallBytes {
+        SmallBytes::Inline {
+            len: 0,
+            buf: [0; SmallBytes::INLINE],
+        }
+    }
+
+    fn from_slice(s: &[u8]) -> SmallBytes {
+        let mut b = SmallBytes::new();
+        b.extend_from_slice(s);
+        b
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            SmallBytes::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or(&[]),
+            SmallBytes::Heap(v) => v,
+        }
+    }
+
+    fn extend_from_slice(&mut self, s: &[u8]) {
+        match self {
+            SmallBytes::Inline { len, buf } => {
+                let start = usize::from(*len);
+                let end = start + s.len();
+                match (buf.get_mut(start..end), u8::try_from(end)) {
+                    (Some(dst), Ok(new_len)) => {
+                        dst.copy_from_slice(s);
+                        *len = new_len;
+                    }
+                    _ => {
+                        // Too long for inline storage: move to the heap.
+                        let mut v = Vec::with_capacity(end.max(2 * SmallBytes::INLINE));
+                        v.extend_from_slice(buf.get(..start).unwrap_or(&[]));
+                        v.extend_from_slice(s);
+                        *self = SmallBytes::Heap(v);
+                    }
+                }
+            }
+            SmallBytes::Heap(v) => v.extend_from_slice(s),
+        }
+    }
+}
+
+impl Default for SmallBytes {
+    fn default() -> SmallBytes {
+        SmallBytes::new()
+    }
+}
+
+impl PartialEq for SmallBytes {
+    fn eq(&self, other: &SmallBytes) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for SmallBytes {}
+
+impl PartialOrd for SmallBytes {
+    fn partial_cmp(&self, other: &SmallBytes) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SmallBytes {
+    fn cmp(&self, other: &SmallBytes) -> std::cmp::Ordering {
+        self.as_slice().cmp(other.as_slice())
+    }
+}
+
+impl std::hash::Hash for SmallBytes {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_slice().hash(state)
+    }
 }
 
 impl Text {
@@ -43,7 +136,7 @@ impl Text {
     /// An empty string.
     pub fn new() -> Text {
         Text {
-            wtf8: Vec::new(),
+            wtf8: SmallBytes::new(),
             utf8: true,
         }
     }
@@ -77,7 +170,7 @@ impl Text {
     pub fn as_str(&self) -> Option<&str> {
         if self.utf8 {
             // The flag is only set while every byte pushed came from a `&str` or a `char`.
-            std::str::from_utf8(&self.wtf8).ok()
+            std::str::from_utf8(self.wtf8.as_slice()).ok()
         } else {
             None
         }
@@ -90,17 +183,19 @@ impl Text {
 
     /// The WTF-8 bytes (UTF-8 when [`Text::has_lone_surrogate`] is `false`).
     pub fn as_wtf8(&self) -> &[u8] {
-        &self.wtf8
+        self.wtf8.as_slice()
     }
 
     /// The code points, in order.
     pub fn code_points(&self) -> CodePoints<'_> {
-        CodePoints { rest: &self.wtf8 }
+        CodePoints {
+            rest: self.wtf8.as_slice(),
+        }
     }
 
     /// `true` for the empty string.
     pub fn is_empty(&self) -> bool {
-        self.wtf8.is_empty()
+        self.wtf8.as_slice().is_empty()
     }
 
     /// The text with each lone surrogate replaced by U+FFFD.
@@ -118,7 +213,7 @@ impl Text {
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
         Text {
-            wtf8: s.as_bytes().to_vec(),
+            wtf8: SmallBytes::from_slice(s.as_bytes()),
             utf8: true,
         }
     }
@@ -127,7 +222,7 @@ impl From<&str> for Text {
 impl From<String> for Text {
     fn from(s: String) -> Text {
         Text {
-            wtf8: s.into_bytes(),
+            wtf8: SmallBytes::Heap(s.into_bytes()),
             utf8: true,
         }
     }
@@ -135,13 +230,13 @@ impl From<String> for Text {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        self.wtf8 == other.as_bytes()
+        self.wtf8.as_slice() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        self.wtf8 == other.as_bytes()
+        self.wtf8.as_slice() == other.as_bytes()
     }
 }
 
@@ -636,6 +731,43 @@ impl Value {
         match self {
             Value::Int(i) => i.as_i64(),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod small_bytes_tests {
+    use super::*;
+
+    /// Inline and heap texts of the same content are equal, ordered and hashed alike, and
+    /// growing past the inline capacity keeps every byte.
+    #[test]
+    fn small_bytes_behave_as_their_content() {
+        use std::hash::{Hash, Hasher};
+        fn h(t: &Text) -> u64 {
+            let mut s = std::collections::hash_map::DefaultHasher::new();
+            t.hash(&mut s);
+            s.finish()
+        }
+        assert!(std::mem::size_of::<SmallBytes>() <= 32);
+        for len in [0, 1, 29, 30, 31, 60, 200] {
+            let s: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            let inline = Text::from(s.as_str());
+            let heap = Text::from(s.clone());
+            let mut pushed = Text::new();
+            for c in s.chars() {
+                pushed.push_str(c.encode_utf8(&mut [0; 4]));
+            }
+            assert_eq!(inline, heap);
+            assert_eq!(inline, pushed);
+            assert_eq!(inline.as_str(), Some(s.as_str()));
+            assert_eq!(pushed.as_wtf8(), s.as_bytes());
+            assert_eq!(h(&inline), h(&heap));
+            assert_eq!(inline.cmp(&heap), std::cmp::Ordering::Equal);
+            let longer = Text::from(format!("{s}b"));
+            assert!(inline < longer && heap < longer);
         }
     }
 }
