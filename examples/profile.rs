@@ -29,13 +29,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|s| s["cookie"].as_str())
         .ok_or("no such shape")?;
     let codec = flask_cookie::Codec::flask(key).build()?;
+    let json = codec.to_json(&codec.open(cookie, now)?.value)?;
     let value = codec.open(cookie, now)?.value;
     for _ in 0..n {
         match op.as_str() {
             "open" => drop(black_box(codec.open(black_box(cookie), now)?)),
             "verify" => drop(black_box(codec.verify(black_box(cookie), now)?)),
             "dump" => drop(black_box(codec.dump(black_box(&value), ts)?)),
-            _ => return Err("op: open, verify or dump".into()),
+            "read" => drop(black_box(codec.from_json(black_box(json.as_bytes()))?)),
+            _ => return Err("op: open, verify, dump or read (the JSON reader alone)".into()),
         }
     }
     Ok(())
