@@ -94,6 +94,41 @@ pub fn format(dt: DateTime, out: &mut String) {
     );
 }
 
+/// Fast path for the exact text [`format`] writes (what Flask puts in a cookie): `Some` only
+/// when `s` is `format(dt)` byte for byte with a four-digit year of 1000 or more. Python reads
+/// such a text as that very instant (the year is taken as written, the day name is ignored, and
+/// `GMT` is UTC), so [`parse`] would return the same `dt`; anything else is `None` and goes the
+/// long way.
+pub(crate) fn parse_canonical(s: &str) -> Option<DateTime> {
+    let b = s.as_bytes();
+    if b.len() != 29 {
+        return None;
+    }
+    let num = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let month = MONTH_NAMES
+        .iter()
+        .position(|m| b.get(8..11) == Some(m.as_bytes()))?;
+    let (day, year) = (num(5, 7)?, num(12, 16)?);
+    let (hh, mm, ss) = (num(17, 19)?, num(20, 22)?, num(23, 25)?);
+    let month = u32::try_from(month + 1).ok()?;
+    if year < 1000 || day == 0 || day > days_in_month(i64::from(year), month) {
+        return None;
+    }
+    if hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    let days = days_from_civil(i64::from(year), month, day);
+    let secs = days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
+    let dt = DateTime::from_unix(secs)?;
+    let mut written = String::with_capacity(29);
+    format(dt, &mut written);
+    (written == s).then_some(dt)
+}
+
 /// Werkzeug's `parse_date`: `None` when Python returns `None`.
 ///
 /// Also `None` in the two cases where Python does not return `None` but the result cannot be a
@@ -411,5 +446,47 @@ pub(crate) fn parse_code_points(input: &[u32]) -> Parsed {
             "the date is outside years 1..=9999 once converted to UTC (offset {} s)",
             offset.unwrap_or(0)
         )),
+    }
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::*;
+
+    /// The fast path agrees with the full port of Python's parser on every text `format`
+    /// writes (sampled across the whole range), and declines everything else it is not sure of.
+    #[test]
+    fn parse_canonical_agrees_with_the_full_parser() {
+        let mut checked = 0;
+        let mut secs = DateTime::MIN_UNIX;
+        while secs <= DateTime::MAX_UNIX {
+            let dt = DateTime::from_unix(secs).unwrap();
+            let mut text = String::new();
+            format(dt, &mut text);
+            let cps: Vec<u32> = text.chars().map(u32::from).collect();
+            let full = parse_code_points(&cps);
+            match parse_canonical(&text) {
+                Some(fast) => {
+                    assert_eq!(full, Parsed::Date(fast), "{text}");
+                    assert_eq!(fast, dt, "{text}");
+                    checked += 1;
+                }
+                None => assert!(fields(dt).0 < 1000, "declined {text}"),
+            }
+            secs += 86_400 * 37 + 3_601 * 7 + 13;
+        }
+        assert!(checked > 50_000, "{checked}");
+        for text in [
+            "Wed, 14 Nov 2023 22:13:20 GMT", // wrong day name
+            "Tue, 14 nov 2023 22:13:20 GMT",
+            "Tue, 14 Nov 2023 22:13:20 UTC",
+            "Tue, 14 Nov 2023 24:13:20 GMT",
+            "Tue, 31 Nov 2023 22:13:20 GMT",
+            "Mon, 01 Jan 0999 00:00:00 GMT",
+            "Tue,  14 Nov 2023 22:13:20 GMT",
+        ] {
+            assert_eq!(parse_canonical(text), None, "{text}");
+        }
+        assert!(parse_canonical("Tue, 14 Nov 2023 22:13:20 GMT").is_some());
     }
 }

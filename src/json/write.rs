@@ -158,7 +158,14 @@ impl Writer<'_> {
             }
         }
         let d = self.enter(depth, b'{')?;
-        if self.opts.sort_keys && dict.len() > 1 {
+        // Sessions read from a cookie already have sorted keys: then no sorting copy is needed.
+        let sorted = || {
+            dict.entries().windows(2).all(|w| match w {
+                [(a, _), (b, _)] => a.as_wtf8() < b.as_wtf8(),
+                _ => true,
+            })
+        };
+        if self.opts.sort_keys && dict.len() > 1 && !sorted() {
             let mut entries: Vec<&(Text, Value)> = dict.entries().iter().collect();
             entries.sort_unstable_by(|a, b| a.0.as_wtf8().cmp(b.0.as_wtf8()));
             self.entries(entries.into_iter(), d)?;

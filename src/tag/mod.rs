@@ -252,6 +252,9 @@ fn untag_datetime(value: Value) -> Result<Value, Fail> {
     }
     match &value {
         Value::Str(t) | Value::Markup(t) => {
+            if let Some(dt) = t.as_str().and_then(crate::http_date::parse_canonical) {
+                return Ok(Value::DateTime(dt));
+            }
             let cps: Vec<u32> = t.code_points().collect();
             match parse_code_points(&cps) {
                 Parsed::Date(dt) => Ok(Value::DateTime(dt)),
