@@ -201,6 +201,11 @@ pub fn itsdangerous_b64decode(s: &[u8]) -> Option<Vec<u8>> {
 /// the standard alphabet (including `-` and `_`) are skipped; `None` where Python raises.
 /// No padding is added.
 pub fn python_b64decode(s: &[u8]) -> Option<Vec<u8>> {
+    // Fast path: canonical padded standard base64, what Python's `b64encode` (and so Flask)
+    // writes. On it Python's lenient decoder gives exactly the strict decoding.
+    if let Ok(bytes) = STANDARD.decode(s) {
+        return Some(bytes);
+    }
     a2b_base64(s, std_value)
 }
 
