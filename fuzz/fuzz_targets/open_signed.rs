@@ -1,0 +1,56 @@
+//! `open` on cookies whose payload is arbitrary but validly signed with the fixed key, plain
+//! or zlib-compressed: the payload, inflating, JSON and tag code behind a valid MAC.
+//!
+//! Input: one mode byte, then the payload. Mode bit 0: compress (and put the `.` marker);
+//! bit 1: use the bytes as the payload's base64 text directly rather than encoding them.
+#![no_main]
+
+use flask_cookie::{Codec, Error, PayloadError};
+use flask_cookie_fuzz as f;
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+static CODEC: OnceLock<Codec> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, body)) = data.split_first() else {
+        return;
+    };
+    let codec = CODEC.get_or_init(f::flask);
+    let compressed = mode & 1 == 1;
+    let text = if mode & 2 == 2 {
+        let mut t = Vec::with_capacity(body.len() + 1);
+        if compressed {
+            t.push(b'.');
+        }
+        t.extend(body.iter().filter(|&&b| b != b'.'));
+        t
+    } else if compressed {
+        format!(".{}", f::b64(&f::zlib(body))).into_bytes()
+    } else {
+        f::b64(body).into_bytes()
+    };
+    let cookie = f::flask_sign(&text, f::NOW - 60);
+    assert_eq!(codec.verify(&cookie, f::NOW), Ok(f::NOW - 60), "our signature verifies");
+    match codec.open(&cookie, f::NOW) {
+        Ok(o) => {
+            assert_eq!(o.signed_at, f::NOW - 60);
+            let json = codec.to_json(&o.value).expect("an opened value is writable");
+            // The payload reads as `from_json` reads its JSON.
+            if mode & 2 == 0 {
+                let direct = codec.from_json(body).expect("open succeeded");
+                assert_eq!(codec.to_json(&direct).expect("writable"), json);
+            }
+            // Writing it again gives a cookie that opens to the same JSON.
+            let again = codec.dump(&o.value, f::NOW).expect("an opened value dumps");
+            let reopened = codec.open(&again, f::NOW).expect("a dumped cookie opens");
+            assert_eq!(codec.to_json(&reopened.value).expect("writable"), json);
+        }
+        Err(Error::BadPayload(e)) => {
+            if mode & 2 == 0 && !compressed {
+                assert!(!matches!(e, PayloadError::Base64), "our own base64 is refused");
+            }
+        }
+        Err(e) => panic!("a validly signed cookie failed with {e:?}"),
+    }
+});

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs fuzz targets one after another, each for SECONDS, on one core; fails on any finding.
+#
+#   bash fuzz/run.sh 60                      # every target, one minute each
+#   bash fuzz/run.sh 3600 open_signed        # one target for an hour
+#   FUZZ_JOBS=2 bash fuzz/run.sh 36000       # ten hours each, two processes per target
+#
+# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked --version
+# 0.13.1`). Seeds come from the fixtures (fuzz/seeds.py); the corpus grows in
+# fuzz/corpus/<target>/ across runs; a crash is saved in fuzz/artifacts/<target>/ and printed
+# with the command that reproduces it. The last line per target: executions and seconds.
+set -euo pipefail
+cd "$(dirname "$0")"
+secs="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
+shift
+targets=("$@")
+if [ "${#targets[@]}" -eq 0 ]; then
+    mapfile -t targets < <(cargo +nightly fuzz list)
+fi
+jobs="${FUZZ_JOBS:-1}"
+
+python3 seeds.py >/dev/null
+cargo +nightly fuzz build -a >/dev/null
+mkdir -p logs
+status=0
+for t in "${targets[@]}"; do
+    log="logs/$t.log"
+    echo "== fuzz $t for ${secs}s (jobs=$jobs)"
+    args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+    if [ "$jobs" -gt 1 ]; then
+        args+=(-jobs="$jobs" -workers="$jobs")
+    fi
+    if cargo +nightly fuzz run -a "$t" "corpus/$t" -- "${args[@]}" >"$log" 2>&1; then
+        runs=$(cat "$log" fuzz-*.log 2>/dev/null | grep -o 'stat::number_of_executed_units: *[0-9]*' \
+            | awk '{s += $2} END {print s + 0}' || true)
+        echo "ok $t: $runs executions in ${secs}s"
+    else
+        status=1
+        echo "FINDING in $t (log: fuzz/$log)"
+        grep -E 'panicked|ERROR: libFuzzer|SUMMARY|Test unit written|cargo fuzz run' "$log" | head -20 || true
+    fi
+    rm -f fuzz-*.log
+done
+exit "$status"
