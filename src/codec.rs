@@ -44,7 +44,25 @@ impl std::str::FromStr for Preset {
     }
 }
 
-/// Caps on what a cookie may make this crate do.
+/// Caps on what a cookie may make this crate do. Each is checked before the work it bounds:
+/// a cookie over `max_cookie_len` is refused before any MAC is computed, inflating stops at
+/// `max_inflated_len` bytes of output, and the JSON reader and writer stop at `max_depth`
+/// levels (the writer recurses once per level, so keep `max_depth` in the thousands at most).
+///
+/// ```
+/// use flask_cookie::{Codec, Error, Limits, PayloadError, Value};
+///
+/// let codec = Codec::flask("k").build()?;
+/// // 2 MiB of JSON compresses to a small, validly signed cookie: opening it stops at 1 MiB.
+/// let bomb = Value::Dict([("a", Value::from("a".repeat(2 << 20)))].into_iter().collect());
+/// let cookie = codec.dump(&bomb, 1_700_000_000)?;
+/// assert!(cookie.len() < 4096);
+/// assert_eq!(
+///     codec.open(&cookie, 1_700_000_000),
+///     Err(Error::BadPayload(PayloadError::InflatedTooLarge { limit: 1 << 20 }))
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Longest cookie accepted, in bytes (default 65 536; browsers send at most about 4 096).

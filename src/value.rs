@@ -644,6 +644,48 @@ pub enum Value {
     DateTime(DateTime),
 }
 
+/// `Value::None`, so that `std::mem::take` can move a field out of a value (a `Value` cannot be
+/// destructured by move, as it implements `Drop`).
+impl Default for Value {
+    fn default() -> Value {
+        Value::None
+    }
+}
+
+/// Dropping a value never recurses: a value nested a million levels deep (which only Rust
+/// code can build; the JSON reader stops at [`crate::Limits::max_depth`]) is taken apart with a
+/// heap stack instead of one stack frame per level.
+impl Drop for Value {
+    fn drop(&mut self) {
+        fn is_container(v: &Value) -> bool {
+            matches!(v, Value::List(_) | Value::Tuple(_) | Value::Dict(_))
+        }
+        // Only containers of containers need the stack; everything else drops shallowly.
+        let mut stack: Vec<Value> = match self {
+            Value::List(items) | Value::Tuple(items) if items.iter().any(is_container) => {
+                std::mem::take(items)
+            }
+            Value::Dict(d) if d.entries.iter().any(|(_, v)| is_container(v)) => {
+                std::mem::take(&mut d.entries)
+                    .into_iter()
+                    .map(|(_, v)| v)
+                    .collect()
+            }
+            _ => return,
+        };
+        while let Some(mut v) = stack.pop() {
+            match &mut v {
+                Value::List(items) | Value::Tuple(items) => stack.append(items),
+                Value::Dict(d) => {
+                    stack.extend(std::mem::take(&mut d.entries).into_iter().map(|(_, v)| v))
+                }
+                _ => {}
+            }
+            // `v` is now a leaf or an empty container: dropping it is shallow.
+        }
+    }
+}
+
 impl From<bool> for Value {
     fn from(v: bool) -> Value {
         Value::Bool(v)

@@ -115,9 +115,9 @@ impl std::error::Error for JsonError {}
 /// With `tagged`, each object with exactly one entry whose key is a tag key is replaced, once
 /// its children are decoded, by [`crate::tag::untag`] (errors: [`PayloadError::Tag`]).
 ///
-/// Containers nested deeper than `max_depth` fail with [`JsonErrorKind::TooDeep`]. The parser
-/// does not recurse, but the returned value is dropped recursively: keep `max_depth` in the
-/// thousands at most.
+/// Containers nested deeper than `max_depth` fail with [`JsonErrorKind::TooDeep`]. Neither the
+/// parser nor dropping a [`Value`] recurses, but writing one does (depth-checked first): keep
+/// `max_depth` in the thousands at most.
 pub fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, PayloadError> {
     read::read(input, tagged, max_depth)
 }

@@ -157,10 +157,10 @@ pub fn untag(tag: &Text, value: Value) -> Result<Value, TagError> {
 }
 
 /// `{key[:-2]: value[key]}` with `key = next(iter(value))`.
-fn untag_di(value: Value) -> Result<Value, Fail> {
-    match value {
+fn untag_di(mut value: Value) -> Result<Value, Fail> {
+    match &mut value {
         Value::Dict(d) => {
-            let Some((key, v)) = d.into_entries().into_iter().next() else {
+            let Some((key, v)) = std::mem::take(d).into_entries().into_iter().next() else {
                 return Err("StopIteration: empty dict".into());
             };
             let cps: Vec<u32> = key.code_points().collect();
@@ -181,30 +181,31 @@ fn untag_di(value: Value) -> Result<Value, Fail> {
         Value::Bytes(b) if b.is_empty() => Err("StopIteration: empty bytes".into()),
         v @ (Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => Err(format!(
             "TypeError: {{key[:-2]: value[key]}} with key = the first item of a non-empty {}",
-            type_name(&v)
+            type_name(v)
         )
         .into()),
-        v => Err(format!("TypeError: '{}' object is not iterable", type_name(&v)).into()),
+        v => Err(format!("TypeError: '{}' object is not iterable", type_name(v)).into()),
     }
 }
 
 /// `tuple(value)`.
-fn untag_tuple(value: Value) -> Result<Value, Fail> {
-    match value {
-        Value::List(l) | Value::Tuple(l) => Ok(Value::Tuple(l)),
+fn untag_tuple(mut value: Value) -> Result<Value, Fail> {
+    match &mut value {
+        Value::List(l) | Value::Tuple(l) => Ok(Value::Tuple(std::mem::take(l))),
         Value::Str(t) | Value::Markup(t) => Ok(Value::Tuple(
             t.code_points()
                 .map(|cp| Value::Str(Text::from_code_points([cp]).unwrap_or_default()))
                 .collect(),
         )),
         Value::Dict(d) => Ok(Value::Tuple(
-            d.into_entries()
+            std::mem::take(d)
+                .into_entries()
                 .into_iter()
                 .map(|(k, _)| Value::Str(k))
                 .collect(),
         )),
-        Value::Bytes(b) => Ok(Value::Tuple(b.into_iter().map(Value::from).collect())),
-        v => Err(format!("TypeError: '{}' object is not iterable", type_name(&v)).into()),
+        Value::Bytes(b) => Ok(Value::Tuple(b.iter().copied().map(Value::from).collect())),
+        v => Err(format!("TypeError: '{}' object is not iterable", type_name(v)).into()),
     }
 }
 

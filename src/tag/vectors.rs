@@ -57,7 +57,7 @@ fn value(j: &J) -> Result<Value, String> {
                         .unwrap()
                         .iter()
                         .map(|kv| match must(&kv[0]) {
-                            Value::Str(k) => (k, must(&kv[1])),
+                            Value::Str(ref k) => (k.clone(), must(&kv[1])),
                             other => panic!("bad key {other:?}"),
                         })
                         .collect(),
@@ -183,7 +183,7 @@ fn http_date_parse_vectors() {
     let rows = load("http_date_parse.json");
     let d = Text::from(" d");
     for (i, row) in rows.iter().enumerate() {
-        let Value::Str(s) = must(&row["in"]) else {
+        let Value::Str(ref s) = must(&row["in"]) else {
             panic!("http_date_parse.json[{i}]: not a string")
         };
         let want = expected(&row["out"]);
@@ -261,7 +261,7 @@ fn no_panic_on_any_tag_and_input() {
     let dates: Vec<Vec<u32>> = load("http_date_parse.json")
         .iter()
         .filter_map(|r| match must(&r["in"]) {
-            Value::Str(t) => Some(t.code_points().collect()),
+            Value::Str(ref t) => Some(t.code_points().collect()),
             _ => None,
         })
         .collect();
