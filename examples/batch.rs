@@ -40,7 +40,11 @@ fn key(v: &J) -> Option<SecretKey> {
 }
 
 fn codec(cfg: &J, lenient: bool) -> Result<Codec, String> {
-    let preset: Preset = cfg["preset"].as_str().unwrap_or("flask").parse().map_err(|e| format!("{e}"))?;
+    let preset: Preset = cfg["preset"]
+        .as_str()
+        .unwrap_or("flask")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
     let mut b = CodecBuilder::new(preset, key(&cfg["secret_key"]).ok_or("secret_key")?)
         .lenient_base64(lenient);
     if let Some(keys) = cfg["fallback_keys"].as_array() {
