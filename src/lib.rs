@@ -28,6 +28,19 @@
 //! `include/flask_cookie.h`. It is the only module with `unsafe` code.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
+// No panic on any input: no unwrap, expect, panic or unchecked indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 pub mod codec;
 pub mod encoding;

@@ -2,6 +2,19 @@
 //!
 //! The interface (commands, options, output and exit status) is a contract: see `USAGE` and
 //! the README.
+// No panic on any input (as in the library).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
 
 use std::ffi::OsString;
 use std::io::{Read, Write};

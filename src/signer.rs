@@ -5,6 +5,11 @@
 //!   The newest key signs; verification tries every key, newest first.
 //! * Each key is derived once, when the signer is built, into a keyed HMAC state that every
 //!   signature clones: opening a cookie never re-derives a key.
+//! * Secrets are wiped when dropped ([`zeroize`]): every [`SecretKey`] (so a
+//!   [`crate::CodecBuilder`]'s keys), each derived key once it has keyed its HMAC state, and
+//!   the derivation's scratch buffers. Not wiped: the keyed HMAC states a codec holds and their
+//!   per-message clones (RustCrypto's `hmac` 0.12 offers no zeroizing), from which the derived
+//!   key (not the secret key) could be recovered.
 
 use std::fmt;
 
@@ -12,9 +17,11 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 
+use zeroize::{Zeroize, Zeroizing};
+
 use crate::error::ConfigError;
 
-/// A secret key. Its `Debug` output is redacted.
+/// A secret key. Its `Debug` output is redacted, and its bytes are wiped when it is dropped.
 ///
 /// Built from bytes or a string; there is deliberately no conversion from a list of characters,
 /// so that the Python mistake of passing a string where a list of keys is expected (one key per
@@ -28,6 +35,14 @@ impl SecretKey {
         &self.0
     }
 }
+
+impl Drop for SecretKey {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for SecretKey {}
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -163,10 +178,22 @@ impl KeyedMac {
             }
             n
         }
+        // The output is a derived key when this derives one: wiped once copied.
+        fn fill_and_wipe<A: AsMut<[u8]>>(out: &mut [u8; MAX_MAC_LEN], mut tag: A) -> usize {
+            let n = fill(out, tag.as_mut());
+            tag.as_mut().zeroize();
+            n
+        }
         match self {
-            KeyedMac::Sha1(m) => fill(out, &m.clone().chain_update(msg).finalize().into_bytes()),
-            KeyedMac::Sha256(m) => fill(out, &m.clone().chain_update(msg).finalize().into_bytes()),
-            KeyedMac::Sha512(m) => fill(out, &m.clone().chain_update(msg).finalize().into_bytes()),
+            KeyedMac::Sha1(m) => {
+                fill_and_wipe(out, m.clone().chain_update(msg).finalize().into_bytes())
+            }
+            KeyedMac::Sha256(m) => {
+                fill_and_wipe(out, m.clone().chain_update(msg).finalize().into_bytes())
+            }
+            KeyedMac::Sha512(m) => {
+                fill_and_wipe(out, m.clone().chain_update(msg).finalize().into_bytes())
+            }
         }
     }
 
@@ -181,20 +208,28 @@ impl KeyedMac {
 }
 
 /// Derives the signing key for `secret` (itsdangerous's `Signer.derive_key`).
-fn derive_key(digest: Digest, derivation: KeyDerivation, secret: &[u8], salt: &[u8]) -> Vec<u8> {
-    fn hash<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
+fn derive_key(
+    digest: Digest,
+    derivation: KeyDerivation,
+    secret: &[u8],
+    salt: &[u8],
+) -> Zeroizing<Vec<u8>> {
+    fn hash<D: sha2::Digest>(parts: &[&[u8]]) -> Zeroizing<Vec<u8>> {
         let mut h = D::new();
         for p in parts {
             h.update(p);
         }
-        h.finalize().to_vec()
+        let mut out = h.finalize();
+        let key = Zeroizing::new(out.to_vec());
+        out.as_mut_slice().zeroize();
+        key
     }
     let parts: &[&[u8]] = match derivation {
-        KeyDerivation::None => return secret.to_vec(),
+        KeyDerivation::None => return Zeroizing::new(secret.to_vec()),
         KeyDerivation::Hmac => {
-            let mut out = [0u8; MAX_MAC_LEN];
+            let mut out = Zeroizing::new([0u8; MAX_MAC_LEN]);
             let n = KeyedMac::new(digest, secret).compute(salt, &mut out);
-            return out.get(..n).unwrap_or(&[]).to_vec();
+            return Zeroizing::new(out.get(..n).unwrap_or(&[]).to_vec());
         }
         KeyDerivation::Concat => &[salt, secret],
         KeyDerivation::DjangoConcat => &[salt, b"signer", secret],
@@ -322,6 +357,16 @@ mod tests {
             KeyDerivation::Hmac,
         );
         assert_eq!(r.unwrap_err(), ConfigError::EmptyKey { index: 1 });
+    }
+
+    #[test]
+    fn secrets_are_wiped_on_drop() {
+        // Compile-time: these types wipe their bytes when dropped.
+        fn zeroize_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroize_on_drop::<SecretKey>();
+        zeroize_on_drop::<Zeroizing<Vec<u8>>>();
+        let derived: Zeroizing<Vec<u8>> = derive_key(Digest::Sha1, KeyDerivation::Hmac, b"k", b"s");
+        assert_eq!(derived.len(), 20);
     }
 
     #[test]

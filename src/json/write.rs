@@ -9,7 +9,16 @@ use crate::value::{Dict, Text, Value};
 
 use super::JsonOptions;
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The lowercase hex digit of the low four bits of `n` (Python writes `\u00e9`, not `\u00E9`).
+fn hex_digit(n: u32) -> u8 {
+    // Truncation intended: only the low four bits are kept.
+    let d = (n & 15) as u8;
+    if d < 10 {
+        b'0' + d
+    } else {
+        b'a' + (d - 10)
+    }
+}
 
 struct Writer<'a> {
     opts: JsonOptions,
@@ -203,10 +212,10 @@ impl Writer<'_> {
         self.out.extend_from_slice(&[
             b'\\',
             b'u',
-            HEX[(cp >> 12) as usize & 15],
-            HEX[(cp >> 8) as usize & 15],
-            HEX[(cp >> 4) as usize & 15],
-            HEX[cp as usize & 15],
+            hex_digit(cp >> 12),
+            hex_digit(cp >> 8),
+            hex_digit(cp >> 4),
+            hex_digit(cp),
         ]);
     }
 

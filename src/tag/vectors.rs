@@ -188,7 +188,7 @@ fn http_date_parse_vectors() {
         };
         let want = expected(&row["out"]);
         let label = format!("http_date_parse.json[{i}]: {s:?}");
-        let parsed = crate::http_date::parse(&s);
+        let parsed = crate::http_date::parse(s);
         let tagged = untag(&d, Value::Str(s.clone()));
         match want {
             Ok(Ok(Value::DateTime(w))) => {
