@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# CI's fuzz step: installs what it needs (nightly toolchain, cargo-fuzz pinned), then runs every
+# target for FUZZ_SECONDS (default 40) each, one after another; fails on any finding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CARGO_FUZZ_VERSION=0.13.1
+if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal
+fi
+if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
+fi
+bash fuzz/run.sh "${FUZZ_SECONDS:-40}"
