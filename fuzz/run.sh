@@ -25,6 +25,7 @@ mkdir -p logs
 status=0
 for t in "${targets[@]}"; do
     log="logs/$t.log"
+    mkdir -p "corpus/$t"
     echo "== fuzz $t for ${secs}s (jobs=$jobs)"
     args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
     if [ "$jobs" -gt 1 ]; then

@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
     let strict = enc::b64url_decode_strict(data, &mut buf);
     let lenient = enc::itsdangerous_b64decode(data);
     if let Ok(n) = strict {
-        assert_eq!(lenient.as_deref(), Some(&buf[..n]), "strict accepted, lenient differs");
+        assert_eq!(
+            lenient.as_deref(),
+            Some(&buf[..n]),
+            "strict accepted, lenient differs"
+        );
     }
     let _ = enc::python_b64decode(data);
 
@@ -32,7 +36,8 @@ fuzz_target!(|data: &[u8]| {
             enc::encode_timestamp(ts, &mut cookie);
             cookie.extend_from_slice(b".sig");
             let u = flask_cookie::decode_unverified(&cookie, &Limits::default()).expect("decodes");
-            let representable = i64::try_from(ts).is_ok_and(|s| s <= flask_cookie::DateTime::MAX_UNIX);
+            let representable =
+                i64::try_from(ts).is_ok_and(|s| s <= flask_cookie::DateTime::MAX_UNIX);
             assert_eq!(u.timestamp, representable.then_some(ts));
         }
         Err(len) => assert!(len > 8 && len == data.len()),

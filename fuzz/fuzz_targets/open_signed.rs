@@ -31,11 +31,17 @@ fuzz_target!(|data: &[u8]| {
         f::b64(body).into_bytes()
     };
     let cookie = f::flask_sign(&text, f::NOW - 60);
-    assert_eq!(codec.verify(&cookie, f::NOW), Ok(f::NOW - 60), "our signature verifies");
+    assert_eq!(
+        codec.verify(&cookie, f::NOW),
+        Ok(f::NOW - 60),
+        "our signature verifies"
+    );
     match codec.open(&cookie, f::NOW) {
         Ok(o) => {
             assert_eq!(o.signed_at, f::NOW - 60);
-            let json = codec.to_json(&o.value).expect("an opened value is writable");
+            let json = codec
+                .to_json(&o.value)
+                .expect("an opened value is writable");
             // The payload reads as `from_json` reads its JSON.
             if mode & 2 == 0 {
                 let direct = codec.from_json(body).expect("open succeeded");
@@ -48,7 +54,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(Error::BadPayload(e)) => {
             if mode & 2 == 0 && !compressed {
-                assert!(!matches!(e, PayloadError::Base64), "our own base64 is refused");
+                assert!(
+                    !matches!(e, PayloadError::Base64),
+                    "our own base64 is refused"
+                );
             }
         }
         Err(e) => panic!("a validly signed cookie failed with {e:?}"),

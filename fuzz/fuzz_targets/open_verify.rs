@@ -28,8 +28,12 @@ fuzz_target!(|data: &[u8]| {
         }
         if let Ok(o) = opened {
             // What opened can be written again, and reads back to the same canonical JSON.
-            let json = codec.to_json(&o.value).expect("an opened value is writable");
-            let again = codec.from_json(json.as_bytes()).expect("canonical JSON reads");
+            let json = codec
+                .to_json(&o.value)
+                .expect("an opened value is writable");
+            let again = codec
+                .from_json(json.as_bytes())
+                .expect("canonical JSON reads");
             assert_eq!(codec.to_json(&again).expect("writable"), json);
         }
         // Display of every error: no panic, never the key.

@@ -32,7 +32,9 @@ pub fn flask_lenient() -> Codec {
 
 /// itsdangerous's `URLSafeTimedSerializer(KEY)`.
 pub fn itsdangerous() -> Codec {
-    Codec::itsdangerous(KEY).build().expect("fixed config builds")
+    Codec::itsdangerous(KEY)
+        .build()
+        .expect("fixed config builds")
 }
 
 /// Signs `payload_text.timestamp` as Flask does with [`KEY`] (`HMAC-SHA1` keyed with
