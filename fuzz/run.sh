@@ -5,7 +5,7 @@
 #   bash fuzz/run.sh 3600 open_signed        # one target for an hour
 #   FUZZ_JOBS=2 bash fuzz/run.sh 36000       # ten hours each, two processes per target
 #
-# Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked --version
+# Needs the nightly toolchain (or falls back to stable with RUSTC_BOOTSTRAP=1) and cargo-fuzz (`cargo install cargo-fuzz --locked --version
 # 0.13.1`). Seeds come from the fixtures (fuzz/seeds.py); the corpus grows in
 # fuzz/corpus/<target>/ across runs; a crash is saved in fuzz/artifacts/<target>/ and printed
 # with the command that reproduces it. The last line per target: executions and seconds.
@@ -15,12 +15,21 @@ secs="${1:?usage: fuzz/run.sh SECONDS [TARGET...]}"
 shift
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-    mapfile -t targets < <(cargo +nightly fuzz list)
+    mapfile -t targets < <(cargo fuzz list)
 fi
 jobs="${FUZZ_JOBS:-1}"
+# cargo-fuzz needs nightly flags: the nightly toolchain when the machine has one, else the
+# stable toolchain with RUSTC_BOOTSTRAP=1 (the same flags, accepted).
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    fuzz=(cargo +nightly fuzz)
+else
+    echo "note: no nightly toolchain; using the stable one with RUSTC_BOOTSTRAP=1"
+    export RUSTC_BOOTSTRAP=1
+    fuzz=(cargo fuzz)
+fi
 
 python3 seeds.py >/dev/null
-cargo +nightly fuzz build -a >/dev/null
+"${fuzz[@]}" build -a >/dev/null
 mkdir -p logs
 status=0
 for t in "${targets[@]}"; do
@@ -31,7 +40,7 @@ for t in "${targets[@]}"; do
     if [ "$jobs" -gt 1 ]; then
         args+=(-jobs="$jobs" -workers="$jobs")
     fi
-    if cargo +nightly fuzz run -a "$t" "corpus/$t" -- "${args[@]}" >"$log" 2>&1; then
+    if "${fuzz[@]}" run -a "$t" "corpus/$t" -- "${args[@]}" >"$log" 2>&1; then
         runs=$(cat "$log" fuzz-*.log 2>/dev/null | grep -o 'stat::number_of_executed_units: *[0-9]*' \
             | awk '{s += $2} END {print s + 0}' || true)
         echo "ok $t: $runs executions in ${secs}s"
