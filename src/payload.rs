@@ -249,13 +249,18 @@ fn inflate_into(
     let mut size = data.len().saturating_mul(8).max(4096).min(limit);
     loop {
         if out.len() < size {
+            // Exactly `size`: amortized growth could double a buffer already near `limit`.
+            out.reserve_exact(size - out.len());
             out.resize(size, 0);
         }
         let buf = out.get_mut(..size).unwrap_or_default();
         match d.zlib_decompress(data, buf) {
             Ok(n) => return Ok(n),
             Err(DecompressionError::InsufficientSpace) if size < limit => {
-                size = size.saturating_mul(2).min(limit);
+                // Straight to the cap once doubling passes half of it, so that growing never
+                // holds more than 1.5 times `limit` (a zlib bomb: tests/inflate_memory.rs).
+                let doubled = size.saturating_mul(2);
+                size = if doubled > limit / 2 { limit } else { doubled };
             }
             Err(DecompressionError::InsufficientSpace) => {
                 return Err(PayloadError::InflatedTooLarge { limit })
