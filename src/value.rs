@@ -760,6 +760,27 @@ impl Value {
         }
     }
 
+    /// The dict, taken by value, if this is one; otherwise the value back. (A `Value` implements
+    /// `Drop`, so a pattern cannot move the dict out of it.)
+    ///
+    /// ```
+    /// use flask_cookie::{Codec, Value};
+    ///
+    /// let codec = Codec::flask("test key").build()?;
+    /// let opened = codec.open("eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE", 1_700_000_000)?;
+    /// let mut session = opened.value.into_dict().expect("a Flask session is a dict");
+    /// session.insert("user_id", Value::from(42));
+    /// assert_eq!(session.len(), 2);
+    /// assert!(Value::from(1).into_dict().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_dict(mut self) -> Result<Dict, Value> {
+        if let Value::Dict(d) = &mut self {
+            return Ok(std::mem::take(d));
+        }
+        Err(self)
+    }
+
     /// The string, if this is a `str` without lone surrogates.
     pub fn as_str(&self) -> Option<&str> {
         match self {
