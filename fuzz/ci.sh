@@ -12,4 +12,6 @@ fi
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
     cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
 fi
-bash fuzz/run.sh "${FUZZ_SECONDS:-40}"
+# A fixed seed on the fresh seeds corpus: CI explores the same inputs as a local run of this
+# script, so it cannot fail on a finding nobody has seen (long runs use random seeds).
+FUZZ_SEED="${FUZZ_SEED:-1}" bash fuzz/run.sh "${FUZZ_SECONDS:-40}"

@@ -4,6 +4,7 @@
 #   bash fuzz/run.sh 60                      # every target, one minute each
 #   bash fuzz/run.sh 3600 open_signed        # one target for an hour
 #   FUZZ_JOBS=2 bash fuzz/run.sh 36000       # ten hours each, two processes per target
+#   FUZZ_SEED=1 bash fuzz/run.sh 40          # what CI runs (reproducible on a fresh clone)
 #
 # Needs the nightly toolchain (or falls back to stable with RUSTC_BOOTSTRAP=1) and cargo-fuzz (`cargo install cargo-fuzz --locked --version
 # 0.13.1`). Seeds come from the fixtures (fuzz/seeds.py); the corpus grows in
@@ -37,6 +38,12 @@ for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     echo "== fuzz $t for ${secs}s (jobs=$jobs)"
     args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
+    # FUZZ_SEED fixes libFuzzer's random seed: on the same seeds corpus the run then tries the
+    # same inputs in the same order, so a CI failure replays anywhere (CI sets it; long runs
+    # leave it unset for a fresh exploration each time).
+    if [ -n "${FUZZ_SEED:-}" ]; then
+        args+=(-seed="$FUZZ_SEED")
+    fi
     if [ "$jobs" -gt 1 ]; then
         args+=(-jobs="$jobs" -workers="$jobs")
     fi

@@ -1,5 +1,9 @@
 //! The JSON reader on arbitrary bytes (tagged as Flask, untagged as itsdangerous): no panic,
 //! and what reads writes back to canonical JSON that is a fixed point.
+//!
+//! Except, by rule, values Python does not round-trip either (the crate matches Flask there;
+//! see `python_would_not_round_trip`): a datetime before the year 100 is written `0099` and read
+//! back as 1999, so there the fixed point is reached one step later.
 #![no_main]
 
 use flask_cookie::Codec;
@@ -26,6 +30,14 @@ fuzz_target!(|data: &[u8]| {
         let again = codec
             .from_json(first.as_bytes())
             .expect("canonical JSON reads back");
-        assert_eq!(codec.to_json(&again).expect("writable"), first);
+        let second = codec.to_json(&again).expect("writable");
+        if f::python_would_not_round_trip(&v, codec.json_options().tagged) {
+            let third = codec
+                .from_json(second.as_bytes())
+                .expect("canonical JSON reads back");
+            assert_eq!(codec.to_json(&third).expect("writable"), second);
+            continue;
+        }
+        assert_eq!(second, first);
     }
 });
