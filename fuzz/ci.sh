@@ -12,6 +12,7 @@ fi
 if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
     cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
 fi
-# A fixed seed on the fresh seeds corpus: CI explores the same inputs as a local run of this
-# script, so it cannot fail on a finding nobody has seen (long runs use random seeds).
+# A fixed seed on the fresh seeds corpus: CI tries the inputs a local run of this script tries,
+# in the same order (a faster machine gets further in the time), so a CI failure replays
+# locally; long runs use random seeds.
 FUZZ_SEED="${FUZZ_SEED:-1}" bash fuzz/run.sh "${FUZZ_SECONDS:-40}"
