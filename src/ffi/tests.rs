@@ -43,6 +43,14 @@ fn codec_with(preset: u32, keys: &[&[u8]]) -> *mut flask_cookie_codec {
     codec
 }
 
+/// A zeroed buffer for an output parameter.
+fn empty_buf() -> flask_cookie_buf {
+    flask_cookie_buf {
+        data: ptr::null_mut(),
+        len: 0,
+    }
+}
+
 fn last_error() -> String {
     let len = unsafe { flask_cookie_last_error(ptr::null_mut(), 0) };
     let mut buf = vec![0u8; len];
@@ -112,10 +120,7 @@ fn version_matches_the_crate() {
 #[test]
 fn open_verify_dump_known_answer() {
     let codec = codec_with(0, &[b"test key"]);
-    let mut json = flask_cookie_buf {
-        data: ptr::null_mut(),
-        len: 0,
-    };
+    let mut json = empty_buf();
     let mut signed_at = 0;
     let r = unsafe {
         flask_cookie_open(
@@ -144,10 +149,7 @@ fn open_verify_dump_known_answer() {
     };
     assert_eq!((r, signed_at), (flask_cookie_result::Ok, KAT_TIME));
 
-    let mut out = flask_cookie_buf {
-        data: ptr::null_mut(),
-        len: 0,
-    };
+    let mut out = empty_buf();
     let r = unsafe { flask_cookie_dump(codec, json.as_ptr(), json.len(), KAT_TIME, &mut out) };
     assert_eq!(r, flask_cookie_result::Ok);
     assert_eq!(take(&mut out), KAT_COOKIE);
@@ -253,10 +255,7 @@ fn wrong_key_never_leaks_into_messages() {
 #[test]
 fn null_and_invalid_arguments() {
     let codec = codec_with(0, &[b"test key"]);
-    let mut json = flask_cookie_buf {
-        data: ptr::null_mut(),
-        len: 0,
-    };
+    let mut json = empty_buf();
     unsafe {
         assert_eq!(
             flask_cookie_open(
@@ -361,10 +360,7 @@ fn panic_becomes_a_result() {
 fn decode_unverified_checks_nothing() {
     // The KAT cookie with its signature replaced: the payload still decodes.
     let cookie = b"eyJhIjoxfQ.ZVPxAA.not-checked";
-    let mut json = flask_cookie_buf {
-        data: ptr::null_mut(),
-        len: 0,
-    };
+    let mut json = empty_buf();
     let (mut ts, mut has_ts) = (0u64, false);
     let r = unsafe {
         flask_cookie_decode_unverified(
@@ -420,10 +416,7 @@ fn dump_too_deep_is_invalid_json() {
         data: b"test key".as_ptr(),
         len: 8,
     };
-    let mut out = flask_cookie_buf {
-        data: ptr::null_mut(),
-        len: 0,
-    };
+    let mut out = empty_buf();
     unsafe {
         assert_eq!(
             flask_cookie_config_new(0, &mut config),

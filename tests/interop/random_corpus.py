@@ -146,6 +146,17 @@ def run(argv: list[str], stdin: bytes | None = None, timeout: float = 20.0):
 STATS: dict[str, int] = {}
 
 
+def dump_problems(c, got: str, want_cookie: str, reloaded, who: str) -> list[str]:
+    """What is wrong with the cookie `who` dumped for case `c` (any case with `ref` and `ts`): it
+    must be Flask's own `want_cookie` byte for byte, and Flask must open it to `reloaded`."""
+    if got != want_cookie:
+        return [f"dump: cookie differs\n      Flask: {want_cookie[:300]}\n      {who + ':':<6} {got[:300]}"]
+    back = c.ref.decide(got, c.ts)
+    if back["result"] != "ok" or back["json"] != c.ref.canonical(reloaded):
+        return [f"dump: Flask does not open the {who}'s cookie: {str(back)[:300]}"]
+    return []
+
+
 def check_case(c: Case, binary: list[str], verbose: bool) -> list[str]:
     problems: list[str] = []
     base = fr.parse_config_argv(c.cfg)
@@ -198,12 +209,7 @@ def check_case(c: Case, binary: list[str], verbose: bool) -> list[str]:
         problems.append(f"dump: exit {code}\n      stderr: {err.decode(errors='replace')[:300]}")
     else:
         got = out.decode("utf-8", "replace").rstrip("\n")
-        if got != want_cookie:
-            problems.append(f"dump: cookie differs\n      Flask: {want_cookie[:300]}\n      CLI:   {got[:300]}")
-        else:
-            back = c.ref.decide(got, c.ts)
-            if back["result"] != "ok" or back["json"] != c.ref.canonical(reloaded):
-                problems.append(f"dump: Flask does not open the CLI's cookie: {back}")
+        problems.extend(dump_problems(c, got, want_cookie, reloaded, "CLI"))
     if verbose or problems:
         header = (
             f"case {c.index}: config {json.dumps(fr.config_json(c.cfg))}\n"
