@@ -177,7 +177,8 @@ def mutate(r: random.Random, cookie: str, ref: fr.Ref, cfg: dict, ts: int, sessi
         i = r.randrange(3)
         parts[i] += r.choice(["=", "==", "===", "====", "A=", "=A"])
         return kind, ".".join(parts)
-    if kind == "tamper" and len(parts) == 3 and parts[2]:
+    # (fr.tamper's unused_bits needs a signature ending in a base64 character, not padding.)
+    if kind == "tamper" and len(parts) == 3 and parts[2] and parts[2][-1] in ALPHABET:
         other = fr.Ref(dict(cfg, secret_key="other " + cfg["secret_key"], fallback_keys=[])).dumps(session, ts)
         return fr.tamper(r, cookie, other)
     if kind == "other_key":
