@@ -6,12 +6,13 @@
 //! compressed. Compression goes through the reference zlib (flate2's `zlib` backend), the only
 //! deflate implementation that gives CPython's bytes.
 //!
-//! Reading: a leading `.` means inflate, with the reference zlib too, initialised as Python's
+//! Reading: a leading `.` means inflate, with the reference zlib too (the system's libz when
+//! `libz-sys` finds one, the library CPython's `zlib` module links), initialised as Python's
 //! `zlib.decompress(data)` initialises it (`inflateInit2` with window bits 15), so that the
 //! crate accepts exactly the streams Python accepts and produces exactly its bytes: inflaters
 //! agree on valid deflate data only, and other ones accept malformed data zlib refuses (length
 //! symbols 286 and 287, distance codes 30 and 31, more than 286 length or 30 distance codes,
-//! a bit pattern outside an incomplete code; `tests/zlib_strict.rs`). As Python:
+//! a bit pattern outside a one-codeword or empty code; `tests/zlib_strict.rs`). As Python:
 //!
 //! * the stream must have a zlib header (raw deflate and gzip are refused: "incorrect header
 //!   check"), the compression method 8, a window size field of at most 7 (32 KiB; smaller
@@ -22,8 +23,8 @@
 //! * the error carries zlib's own message, the one Python prints after "Error -3 while
 //!   decompressing data: ".
 //!
-//! Unlike Python, the output is capped: a stream that would produce more than the cap (before
-//! any error) is `InflatedTooLarge`.
+//! Unlike Python, the output is capped: a stream that produces more than the cap before zlib
+//! finds an error in it is `InflatedTooLarge`.
 
 use std::cell::Cell;
 
