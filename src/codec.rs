@@ -47,7 +47,7 @@ impl std::str::FromStr for Preset {
 /// Caps on what a cookie may make this crate do. Each is checked before the work it bounds:
 /// a cookie over `max_cookie_len` is refused before any MAC is computed, inflating stops at
 /// `max_inflated_len` bytes of output, and the JSON reader and writer stop at `max_depth`
-/// levels (the writer recurses once per level, so keep `max_depth` in the thousands at most).
+/// levels. Nothing recurses once per level, so any `max_depth` is safe on a small stack.
 ///
 /// ```
 /// use flask_cookie::{Codec, Error, Limits, PayloadError, Value};

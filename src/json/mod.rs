@@ -4,7 +4,9 @@
 //!   with Flask's tags applied inline when [`JsonOptions::tagged`] is set.
 //! * [`read()`]: `json.loads`, with Flask's bottom-up untagging applied inline when `tagged`.
 //!
-//! Nesting is limited (see [`DEFAULT_MAX_DEPTH`]) so neither direction can overflow the stack.
+//! Neither direction recurses: both keep their open containers on a heap stack, so a small
+//! thread stack suffices at any depth. Nesting is limited (see [`DEFAULT_MAX_DEPTH`]) to bound
+//! the work a cookie can ask for.
 
 use std::fmt;
 
@@ -115,9 +117,9 @@ impl std::error::Error for JsonError {}
 /// With `tagged`, each object with exactly one entry whose key is a tag key is replaced, once
 /// its children are decoded, by [`crate::tag::untag`] (errors: [`PayloadError::Tag`]).
 ///
-/// Containers nested deeper than `max_depth` fail with [`JsonErrorKind::TooDeep`]. Neither the
-/// parser nor dropping a [`Value`] recurses, but writing one does (depth-checked first): keep
-/// `max_depth` in the thousands at most.
+/// Containers nested deeper than `max_depth` fail with [`JsonErrorKind::TooDeep`]. Nothing
+/// recurses (reading, untagging, writing, and `Clone`, `PartialEq`, `Debug` and `Drop` of a
+/// [`Value`] use heap stacks), so any `max_depth` is safe on a small thread stack.
 pub fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, PayloadError> {
     read::read(input, tagged, max_depth)
 }

@@ -28,6 +28,27 @@ struct Writer<'a> {
     lone_surrogate: bool,
 }
 
+/// The items of an open container still to be written.
+enum Items<'v> {
+    /// List or tuple items (or the single value of a `" di"` wrapper).
+    Values(std::slice::Iter<'v, Value>),
+    /// Dict entries in their own order.
+    Entries(std::slice::Iter<'v, (Text, Value)>),
+    /// Dict entries in sorted order (a sorting copy of the references).
+    Sorted(std::vec::IntoIter<&'v (Text, Value)>),
+}
+
+/// An open container: its remaining items, the level of its items' containers, and the bytes
+/// that close it (`]`, `}`, or `]}`/`}}` for a tag wrapper around it).
+struct Frame<'v> {
+    items: Items<'v>,
+    /// Nesting level of the container (the outermost is level 1).
+    depth: usize,
+    /// `false` until the first item is written (no comma before it).
+    started: bool,
+    close: &'static [u8],
+}
+
 /// Appends the JSON text of `value`; see [`super::write()`].
 pub(super) fn write(
     value: &Value,
@@ -42,7 +63,7 @@ pub(super) fn write(
         out,
         lone_surrogate: false,
     };
-    let mut result = w.value(value, 0);
+    let mut result = w.run(value);
     if result.is_ok() && w.lone_surrogate {
         result = Err(DumpError::LoneSurrogate);
     }
@@ -52,28 +73,75 @@ pub(super) fn write(
     result
 }
 
-impl Writer<'_> {
-    /// Opens a container at nesting level `depth + 1`.
-    fn enter(&mut self, depth: usize, open: u8) -> Result<usize, DumpError> {
+impl<'v> Writer<'_> {
+    /// Writes `root` with an explicit stack of open containers: no recursion, whatever the
+    /// depth.
+    fn run(&mut self, root: &'v Value) -> Result<(), DumpError> {
+        let mut stack: Vec<Frame<'v>> = Vec::new();
+        if let Some(frame) = self.value(root, 0)? {
+            stack.push(frame);
+        }
+        while let Some(top) = stack.last_mut() {
+            let depth = top.depth;
+            let started = std::mem::replace(&mut top.started, true);
+            let next = match &mut top.items {
+                Items::Values(it) => it.next(),
+                Items::Entries(it) => it.next().map(|(k, v)| {
+                    self.entry_key(started, k);
+                    v
+                }),
+                Items::Sorted(it) => it.next().map(|(k, v)| {
+                    self.entry_key(started, k);
+                    v
+                }),
+            };
+            let Some(v) = next else {
+                let close = top.close;
+                self.out.extend_from_slice(close);
+                stack.pop();
+                continue;
+            };
+            if started && matches!(top.items, Items::Values(_)) {
+                self.out.push(b',');
+            }
+            if let Some(frame) = self.value(v, depth)? {
+                stack.push(frame);
+            }
+        }
+        Ok(())
+    }
+
+    /// `,` (unless first) + `"key":`.
+    fn entry_key(&mut self, started: bool, key: &Text) {
+        if started {
+            self.out.push(b',');
+        }
+        self.string(key, None);
+        self.out.push(b':');
+    }
+
+    /// Checks that a container may open at level `depth + 1` and returns that level.
+    fn enter(&self, depth: usize) -> Result<usize, DumpError> {
         if depth >= self.max_depth {
             return Err(DumpError::TooDeep {
                 limit: self.max_depth,
             });
         }
-        self.out.push(open);
         Ok(depth + 1)
     }
 
-    /// `{"<tag>":` for a tag wrapper object.
+    /// `{"<tag>":` for a tag wrapper object at level `depth + 1`; returns that level.
     fn open_tag(&mut self, depth: usize, tag: &str) -> Result<usize, DumpError> {
-        let depth = self.enter(depth, b'{')?;
-        self.out.push(b'"');
+        let depth = self.enter(depth)?;
+        self.out.extend_from_slice(b"{\"");
         self.out.extend_from_slice(tag.as_bytes());
         self.out.extend_from_slice(b"\":");
         Ok(depth)
     }
 
-    fn value(&mut self, v: &Value, depth: usize) -> Result<(), DumpError> {
+    /// Writes a scalar (or a tag wrapper of one) whole; for a container inside containers of
+    /// level `depth`, writes its opening and returns its frame.
+    fn value(&mut self, v: &'v Value, depth: usize) -> Result<Option<Frame<'v>>, DumpError> {
         let tagged = self.opts.tagged;
         match v {
             Value::None => self.out.extend_from_slice(b"null"),
@@ -85,14 +153,13 @@ impl Writer<'_> {
             }
             Value::Float(f) => self.float(*f),
             Value::Str(t) => self.string(t, None),
-            Value::List(items) => self.list(items, depth)?,
+            Value::List(items) => return self.list(items, depth, b"]").map(Some),
             Value::Tuple(items) if tagged => {
                 let d = self.open_tag(depth, " t")?;
-                self.list(items, d)?;
-                self.out.push(b'}');
+                return self.list(items, d, b"]}").map(Some);
             }
-            Value::Tuple(items) => self.list(items, depth)?,
-            Value::Dict(d) => self.dict(d, depth)?,
+            Value::Tuple(items) => return self.list(items, depth, b"]").map(Some),
+            Value::Dict(d) => return self.dict(d, depth).map(Some),
             Value::Markup(t) if tagged => {
                 self.open_tag(depth, " m")?;
                 self.string(t, None);
@@ -123,7 +190,7 @@ impl Writer<'_> {
             Value::Uuid(_) => return Err(unsupported("UUID")),
             Value::DateTime(_) => return Err(unsupported("datetime")),
         }
-        Ok(())
+        Ok(None)
     }
 
     fn float(&mut self, f: f64) {
@@ -139,34 +206,43 @@ impl Writer<'_> {
         }
     }
 
-    fn list(&mut self, items: &[Value], depth: usize) -> Result<(), DumpError> {
-        let d = self.enter(depth, b'[')?;
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.value(item, d)?;
-        }
-        self.out.push(b']');
-        Ok(())
+    fn list(
+        &mut self,
+        items: &'v [Value],
+        depth: usize,
+        close: &'static [u8],
+    ) -> Result<Frame<'v>, DumpError> {
+        let depth = self.enter(depth)?;
+        self.out.push(b'[');
+        Ok(Frame {
+            items: Items::Values(items.iter()),
+            depth,
+            started: false,
+            close,
+        })
     }
 
-    fn dict(&mut self, dict: &Dict, depth: usize) -> Result<(), DumpError> {
+    fn dict(&mut self, dict: &'v Dict, depth: usize) -> Result<Frame<'v>, DumpError> {
         if self.opts.tagged {
             if let [(key, value)] = dict.entries() {
                 if tag::is_tag_key(key) {
                     // `{" di": {KEY + "__": tag(value)}}`
                     let d = self.open_tag(depth, " di")?;
-                    let d = self.enter(d, b'{')?;
+                    let d = self.enter(d)?;
+                    self.out.push(b'{');
                     self.string(key, Some("__"));
                     self.out.push(b':');
-                    self.value(value, d)?;
-                    self.out.extend_from_slice(b"}}");
-                    return Ok(());
+                    return Ok(Frame {
+                        items: Items::Values(std::slice::from_ref(value).iter()),
+                        depth: d,
+                        started: false,
+                        close: b"}}",
+                    });
                 }
             }
         }
-        let d = self.enter(depth, b'{')?;
+        let depth = self.enter(depth)?;
+        self.out.push(b'{');
         // Sessions read from a cookie already have sorted keys: then no sorting copy is needed.
         let sorted = || {
             dict.entries().windows(2).all(|w| match w {
@@ -174,31 +250,19 @@ impl Writer<'_> {
                 _ => true,
             })
         };
-        if self.opts.sort_keys && dict.len() > 1 && !sorted() {
+        let items = if self.opts.sort_keys && dict.len() > 1 && !sorted() {
             let mut entries: Vec<&(Text, Value)> = dict.entries().iter().collect();
             entries.sort_unstable_by(|a, b| a.0.as_wtf8().cmp(b.0.as_wtf8()));
-            self.entries(entries.into_iter(), d)?;
+            Items::Sorted(entries.into_iter())
         } else {
-            self.entries(dict.entries().iter(), d)?;
-        }
-        self.out.push(b'}');
-        Ok(())
-    }
-
-    fn entries<'v>(
-        &mut self,
-        entries: impl Iterator<Item = &'v (Text, Value)>,
-        depth: usize,
-    ) -> Result<(), DumpError> {
-        for (i, (k, v)) in entries.enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.string(k, None);
-            self.out.push(b':');
-            self.value(v, depth)?;
-        }
-        Ok(())
+            Items::Entries(dict.entries().iter())
+        };
+        Ok(Frame {
+            items,
+            depth,
+            started: false,
+            close: b"}",
+        })
     }
 
     /// A string known to need no escaping (base64, hex, HTTP dates).
