@@ -168,3 +168,35 @@ fn debug_is_the_derived_text() {
     assert!(Value::List(vec![]) != Value::Tuple(vec![]));
     assert!(Value::Str("a".into()) != Value::Markup("a".into()));
 }
+
+/// Flask-signed `{"a":` + 398 `[` + `{" t":"ab"}` + 398 `]` + `}`: read at 400 levels (the tag is
+/// one), but Flask's JSON for the session it reads, `(("a", "b"),)` nested, needs 401.
+const READ_400_WRITE_401_COOKIE: &str =
+    ".eJyrVkpUsooeBYMIVCsplChZKSUmKdXGjoJBBGoBU9wjCA.ZVPxAA.1-BTSKgu4Su9zBVd0xKtrpyje6Q";
+/// The same with 397 lists: read at 399 levels, written at 400.
+const READ_399_WRITE_400_COOKIE: &str =
+    ".eJyrVkpUsooeBYMHVCsplChZKSUmKdXGjoLBA2oBEK0iUA.ZVPxAA.0GaHXPA8w_Wpbr49-xkxDU1I89Y";
+
+/// Reading counts levels as writing does: what opens within `max_depth` can be written back.
+#[test]
+fn reading_and_writing_count_levels_alike() {
+    let codec = Codec::flask(KEY).build().unwrap();
+    let opened = codec.open(READ_399_WRITE_400_COOKIE, NOW).unwrap();
+    // Flask's JSON for the session (tests/gen_depth_cookies.py prints it).
+    let flask_json = format!(
+        r#"{{"a":{}{{" t":["a","b"]}}{}}}"#,
+        "[".repeat(397),
+        "]".repeat(397)
+    );
+    assert_eq!(codec.to_json(&opened.value).unwrap(), flask_json);
+    match codec.open(READ_400_WRITE_401_COOKIE, NOW) {
+        Err(Error::BadPayload(PayloadError::Json(e))) => {
+            assert_eq!(e.kind, JsonErrorKind::TooDeep { limit: 400 })
+        }
+        other => panic!("expected TooDeep, got {other:?}"),
+    }
+    // One level more allowed: it opens, and is written at 401 levels.
+    let opened = raised(401).open(READ_400_WRITE_401_COOKIE, NOW).unwrap();
+    assert!(raised(401).to_json(&opened.value).is_ok());
+    assert!(codec.to_json(&opened.value).is_err());
+}

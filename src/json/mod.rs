@@ -19,8 +19,11 @@ mod write;
 use crate::error::{DumpError, PayloadError};
 use crate::value::Value;
 
-/// The default limit on JSON nesting (arrays and objects; a tagged tuple or dict wrapper counts
-/// as its JSON levels).
+/// The default limit on JSON nesting: arrays and objects, the outermost being level 1 (so `{}`
+/// and `{"a":1}` are 1 level, `{"a":[1]}` 2). A tag wrapper counts as the JSON levels written
+/// for it (a tuple, `{" t":[...]}`, is 2). Reading and writing count alike: a value read within
+/// the limit is written within it (`{" t":"ab"}`, one level as read, is a tuple written as two,
+/// so it counts as two when read).
 ///
 /// Flask cannot write a session nested deeper than about 330 levels (Python's recursion limit)
 /// and fails to read one deeper than about 497, so 400 accepts every session Flask can write.

@@ -240,7 +240,9 @@ impl Parser<'_> {
                             }
                             Some(Frame::Dict { start, .. }) => {
                                 let start = start.min(scratch.entries.len());
-                                self.finish_dict(scratch.entries.split_off(start))?
+                                // The dict was at level `stack.len() + 1`.
+                                let level = stack.len() + 1;
+                                self.finish_dict(scratch.entries.split_off(start), level)?
                             }
                             // Unreachable: the stack was not empty.
                             None => return Err(syntax(self.pos, EXPECTING_VALUE).into()),
@@ -268,11 +270,31 @@ impl Parser<'_> {
         }
     }
 
-    fn finish_dict(&self, entries: Vec<(Text, Value)>) -> Result<Value, PayloadError> {
+    /// Builds the dict closed at nesting `level`, untagged when it is a tag.
+    ///
+    /// Reading and writing count levels alike: a value read within `max_depth` is written
+    /// within it. Untagging can only add a level in one way, `{" t": "ab"}` (one level) becoming
+    /// a tuple that is written `{" t":["a","b"]}` (two), so that case is checked here.
+    fn finish_dict(
+        &self,
+        entries: Vec<(Text, Value)>,
+        level: usize,
+    ) -> Result<Value, PayloadError> {
         let dict = Dict::from_entries(entries);
         if self.tagged && dict.len() == 1 && dict.keys().all(tag::is_tag_key) {
             if let Some((key, value)) = dict.into_entries().pop() {
-                return Ok(tag::untag(&key, value)?);
+                let untagged = tag::untag(&key, value)?;
+                // Levels the writer opens for it: the tag wrapper and the list.
+                if matches!(untagged, Value::Tuple(_)) && level >= self.max_depth {
+                    return Err(JsonError {
+                        position: self.pos.saturating_sub(1),
+                        kind: JsonErrorKind::TooDeep {
+                            limit: self.max_depth,
+                        },
+                    }
+                    .into());
+                }
+                return Ok(untagged);
             }
             // Unreachable: the dict has one entry.
             return Ok(Value::Dict(Dict::new()));
