@@ -38,8 +38,9 @@
 // reused. Groups of a hundred follow itsdangerous's exceptions.
 //
 // The values 100 to 399 are the ones for which Flask starts a new, empty session
-// (`flask_cookie_result_is_bad_signature`); the `BAD_PAYLOAD_*` values are cookies that are
-// validly signed but that Flask cannot decode (an HTTP 500 in Flask).
+// (`flask_cookie_result_is_bad_signature`). The cookies Flask answers with an HTTP 500 instead
+// are validly signed: the `BAD_PAYLOAD_*` values (400 to 499, itsdangerous's `BadPayload`) and
+// `TIMESTAMP_OUT_OF_RANGE` (600, a `ValueError` or `OverflowError` from Python's `datetime`).
 enum flask_cookie_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -61,8 +62,8 @@ enum flask_cookie_result
   FLASK_COOKIE_RESULT_BAD_SIGNATURE = 100,
   // The cookie is longer than the codec's `max_cookie_len`. Treated as a bad signature.
   FLASK_COOKIE_RESULT_COOKIE_TOO_LONG = 101,
-  // The signature is valid but the timestamp cannot be read or is after the year 9999.
-  // itsdangerous: `BadTimeSignature`.
+  // The signature is valid but the timestamp cannot be read (not base64, more than 8 bytes).
+  // itsdangerous: `BadTimeSignature("Malformed timestamp")`.
   FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP = 200,
   // The signature is valid but older than `max_age`, or signed in the future.
   // itsdangerous: `SignatureExpired`.
@@ -85,6 +86,10 @@ enum flask_cookie_result
   // `flask_cookie_dump`: the value cannot be written with this codec's options (a lone
   // surrogate without `ensure_ascii`, a timestamp after 9999).
   FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED = 501,
+  // Validly signed, but the timestamp is after 9999-12-31T23:59:59Z. Not a bad signature:
+  // itsdangerous raises Python's `ValueError` or `OverflowError` (from `datetime`, with or
+  // without `max_age`), so Flask answers with an HTTP 500 rather than a new session.
+  FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE = 600,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -459,7 +464,8 @@ const char *flask_cookie_result_message(uint32_t result);
 
 // `true` when Flask, given a cookie that failed with `result`, would start a new, empty
 // session: bad signature, cookie too long, malformed timestamp, expired. `false` for success,
-// bad payloads (an HTTP 500 in Flask), argument errors and unknown values. Thread-safe.
+// bad payloads and a timestamp after 9999 (an HTTP 500 in Flask), argument errors and unknown
+// values. Thread-safe.
 bool flask_cookie_result_is_bad_signature(uint32_t result);
 
 // Copies the detailed message of the last call **on this thread** that did not return

@@ -5,6 +5,7 @@
 //! | [`Error::BadSignature`] | `BadSignature` | new empty session |
 //! | [`Error::MalformedTimestamp`] | `BadTimeSignature("Malformed timestamp")` | new empty session |
 //! | [`Error::Expired`] | `SignatureExpired` | new empty session |
+//! | [`Error::TimestampOutOfRange`] | none: `ValueError`/`OverflowError` from `datetime` | not caught: HTTP 500 |
 //! | [`Error::BadPayload`] | `BadPayload` | not caught: HTTP 500 |
 //! | [`Error::Dump`] | `TypeError`/`ValueError` from `json.dumps` | not caught |
 //! | [`Error::Config`] | `TypeError`/`ValueError` when the serializer is built | |
@@ -24,12 +25,18 @@ pub enum Error {
     /// The cookie is not validly signed by any of the keys, or is not shaped like a signed
     /// value. itsdangerous: `BadSignature`.
     BadSignature(SignatureError),
-    /// The signature is valid but the timestamp cannot be read, or lies outside the years
-    /// Python can represent. itsdangerous: `BadTimeSignature("Malformed timestamp")`.
+    /// The signature is valid but the timestamp cannot be read (not base64, or more than 8
+    /// bytes). itsdangerous: `BadTimeSignature("Malformed timestamp")`.
     MalformedTimestamp(TimestampError),
     /// The signature is valid but older than `max_age`, or signed in the future.
     /// itsdangerous: `SignatureExpired`.
     Expired(Expired),
+    /// The signature is valid but the timestamp is after 9999-12-31T23:59:59Z
+    /// ([`TimestampError::OutOfRange`]). itsdangerous raises no `BadSignature` then:
+    /// `datetime.fromtimestamp` raises `ValueError` ("year 10000 is out of range") or
+    /// `OverflowError` where `unsign` builds the signing date, with or without `max_age`, so
+    /// Flask fails with an HTTP 500 rather than starting a new session.
+    TimestampOutOfRange(TimestampError),
     /// The signature is valid but the payload cannot be decoded. itsdangerous: `BadPayload`.
     BadPayload(PayloadError),
     /// The value cannot be written as Flask would write it.
@@ -55,6 +62,7 @@ impl fmt::Display for Error {
             Error::BadSignature(e) => write!(f, "bad signature: {e}"),
             Error::MalformedTimestamp(e) => write!(f, "malformed timestamp: {e}"),
             Error::Expired(e) => write!(f, "signature expired: {e}"),
+            Error::TimestampOutOfRange(e) => write!(f, "timestamp out of range: {e}"),
             Error::BadPayload(e) => write!(f, "bad payload: {e}"),
             Error::Dump(e) => write!(f, "cannot dump: {e}"),
             Error::Config(e) => write!(f, "invalid configuration: {e}"),
@@ -157,7 +165,7 @@ pub enum TimestampError {
         bytes: usize,
     },
     /// The timestamp is past 9999-12-31T23:59:59Z, which Python's `datetime` cannot hold
-    /// (Flask fails with an internal error on such a cookie).
+    /// (Flask fails with an internal error on such a cookie: [`Error::TimestampOutOfRange`]).
     OutOfRange {
         /// The decoded timestamp.
         timestamp: u64,

@@ -88,7 +88,7 @@ impl From<Error> for Failure {
         let code = match &e {
             Error::BadSignature(_) | Error::MalformedTimestamp(_) => EXIT_BAD_SIGNATURE,
             Error::Expired(_) => EXIT_EXPIRED,
-            Error::BadPayload(_) => EXIT_BAD_PAYLOAD,
+            Error::BadPayload(_) | Error::TimestampOutOfRange(_) => EXIT_BAD_PAYLOAD,
             Error::Dump(_) => EXIT_DATA,
             _ => EXIT_USAGE,
         };

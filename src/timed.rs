@@ -127,7 +127,10 @@ pub(crate) fn unsign<'a>(
 ) -> Result<Unsigned<'a>, Error> {
     let value = check_signature(signer, cookie, base64)?;
     let (payload, ts_text) = rsplit_dot(value).ok_or(SignatureError::MissingTimestamp)?;
-    let timestamp = decode_timestamp(ts_text)?;
+    let timestamp = decode_timestamp(ts_text).map_err(|e| match e {
+        TimestampError::OutOfRange { .. } => Error::TimestampOutOfRange(e),
+        _ => Error::MalformedTimestamp(e),
+    })?;
     if let Some(max_age) = max_age {
         let age = i128::from(now) - i128::from(timestamp);
         if age < 0 || age > i128::from(max_age) {

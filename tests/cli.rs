@@ -252,20 +252,23 @@ fn validly_signed_bad_payload_is_exit_3() {
 }
 
 #[test]
-fn timestamp_problems_are_exit_1() {
-    // Valid signatures over a 9-byte timestamp, one in the year 10000 (253402300800), and a
-    // value with no timestamp at all.
+fn timestamp_problems_are_exit_1_or_3_after_9999() {
+    // Valid signatures over a 9-byte timestamp and a value with no timestamp at all: Flask
+    // starts a new session (exit 1). One in the year 10000 (253402300800): Flask's HTTP 500
+    // (`ValueError` from `datetime`), exit 3 as a validly signed cookie Flask cannot read.
     let cases = [
-        flask_sign("eyJhIjoxfQ", "AQAAAAAAAAAA"),
-        flask_sign("eyJhIjoxfQ", "Ov_0QYA"),
-        flask_mac("eyJhIjoxfQ"),
+        (flask_sign("eyJhIjoxfQ", "AQAAAAAAAAAA"), 1),
+        (flask_mac("eyJhIjoxfQ"), 1),
+        (flask_sign("eyJhIjoxfQ", "Ov_0QYA"), 3),
     ];
-    for cookie in cases {
-        let o = run(
-            &["open", "--secret-key", KEY, "--now", "1700000000", &cookie],
-            None,
-        );
-        assert_eq!(code(&o), 1, "{cookie}: {}", stderr(&o));
+    for (cookie, want) in cases {
+        for cmd in ["open", "verify"] {
+            let o = run(
+                &[cmd, "--secret-key", KEY, "--now", "1700000000", &cookie],
+                None,
+            );
+            assert_eq!(code(&o), want, "{cmd} {cookie}: {}", stderr(&o));
+        }
     }
 }
 

@@ -86,6 +86,7 @@ enum class Code : std::uint32_t {
     bad_payload_tag = FLASK_COOKIE_RESULT_BAD_PAYLOAD_TAG,
     dump_invalid_json = FLASK_COOKIE_RESULT_DUMP_INVALID_JSON,
     dump_unsupported = FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED,
+    timestamp_out_of_range = FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE,
 };
 
 /// A starting configuration (`flask_cookie_preset`).
@@ -151,7 +152,8 @@ public:
     bool is_bad_signature() const noexcept { return flask_cookie::is_bad_signature(code_); }
     /// 101: longer than the codec's `max_cookie_len` (also `is_bad_signature()`).
     bool is_cookie_too_long() const noexcept { return code_ == Code::cookie_too_long; }
-    /// 200: validly signed, timestamp unreadable or after 9999 (also `is_bad_signature()`).
+    /// 200: validly signed, timestamp unreadable: not base64, more than 8 bytes (also
+    /// `is_bad_signature()`).
     bool is_malformed_timestamp() const noexcept { return code_ == Code::malformed_timestamp; }
     /// 300: too old, or signed in the future (also `is_bad_signature()`).
     bool is_expired() const noexcept { return code_ == Code::expired; }
@@ -159,6 +161,11 @@ public:
     bool is_bad_payload() const noexcept { return value() >= 400 && value() < 500; }
     /// 500-501: `dump` refused its input.
     bool is_dump_error() const noexcept { return value() >= 500 && value() < 600; }
+    /// 600: validly signed, but the timestamp is after the year 9999 (Flask: HTTP 500, a
+    /// `ValueError` from Python's `datetime`; not `is_bad_signature()`).
+    bool is_timestamp_out_of_range() const noexcept {
+        return code_ == Code::timestamp_out_of_range;
+    }
     /// 4: the configuration cannot make a codec (no key, an empty key).
     bool is_config_error() const noexcept { return code_ == Code::invalid_config; }
     /// 1-2: a misuse (a moved-from `Codec`, an out-of-range enum value, a time before 1970).

@@ -247,13 +247,14 @@ void test_errors() {
 
     // The predicates agree with the C ABI and with the spec's classes on every code.
     const std::uint32_t all[] = {0, 1, 2, 3, 4, 100, 101, 200, 300, 400, 401, 402, 403, 404, 405,
-                                 500, 501};
+                                 500, 501, 600};
     for (std::uint32_t v : all) {
         fc::Error e(static_cast<fc::Code>(v), "x");
         bool flask_new_session = v == 100 || v == 101 || v == 200 || v == 300;
         CHECK_EQ(e.is_bad_signature(), flask_new_session);
         CHECK_EQ(e.is_bad_payload(), v >= 400 && v <= 405);
         CHECK_EQ(e.is_dump_error(), v == 500 || v == 501);
+        CHECK_EQ(e.is_timestamp_out_of_range(), v == 600);
         CHECK_EQ(e.is_argument_error(), v == 1 || v == 2);
         CHECK_EQ(e.is_config_error(), v == 4);
         CHECK(!e.summary().empty());

@@ -29,7 +29,7 @@ from ._native import U64_MAX, Buf, Slice
 __all__ = [
     "Codec", "Opened", "Unverified", "Result", "decode_unverified", "version", "library_path",
     "FlaskCookieError", "InvalidCookie", "BadSignature", "MalformedTimestamp", "Expired",
-    "BadPayload", "DumpError", "ConfigError", "ArgumentError", "InternalError",
+    "TimestampOutOfRange", "BadPayload", "DumpError", "ConfigError", "ArgumentError", "InternalError",
 ]
 
 Key = Union[str, bytes, bytearray, memoryview]
@@ -55,6 +55,7 @@ class Result(enum.IntEnum):
     BAD_PAYLOAD_TAG = 405
     DUMP_INVALID_JSON = 500
     DUMP_UNSUPPORTED = 501
+    TIMESTAMP_OUT_OF_RANGE = 600
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ class BadSignature(InvalidCookie):
 
 
 class MalformedTimestamp(InvalidCookie):
-    """Validly signed, but the timestamp is unreadable or after the year 9999 (200).
+    """Validly signed, but the timestamp is unreadable: not base64, more than 8 bytes (200).
     itsdangerous: ``BadTimeSignature``."""
 
 
@@ -100,6 +101,12 @@ class Expired(InvalidCookie):
 class BadPayload(FlaskCookieError):
     """Validly signed, but the payload does not decode (400-405, see ``code``): Flask answers
     with an HTTP 500. itsdangerous: ``BadPayload``."""
+
+
+class TimestampOutOfRange(FlaskCookieError):
+    """Validly signed, but the timestamp is after the year 9999 (600). Not an
+    :class:`InvalidCookie`: itsdangerous raises Python's ``ValueError``/``OverflowError`` from
+    ``datetime``, and Flask answers with an HTTP 500."""
 
 
 class DumpError(FlaskCookieError):
@@ -126,6 +133,8 @@ def _error_class(code: int) -> type:
         return MalformedTimestamp
     if code == 300:
         return Expired
+    if code == 600:
+        return TimestampOutOfRange
     if 400 <= code <= 405:
         return BadPayload
     if code in (500, 501):

@@ -51,6 +51,7 @@ def test_result_enum_matches_header():
     (1, fc.ArgumentError), (2, fc.ArgumentError), (3, fc.InternalError), (4, fc.ConfigError),
     (100, fc.BadSignature), (101, fc.BadSignature), (200, fc.MalformedTimestamp), (300, fc.Expired),
     *[(c, fc.BadPayload) for c in range(400, 406)], (500, fc.DumpError), (501, fc.DumpError),
+    (600, fc.TimestampOutOfRange),
     (999, fc.FlaskCookieError),
 ])
 def test_error_classes(code, cls):
