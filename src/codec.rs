@@ -259,6 +259,29 @@ impl Codec {
 
     /// The JSON options in use.
     pub fn json_options(&self) -> JsonOptions {
+    /// [`Codec::to_json`], except that a string holding a lone surrogate (which UTF-8 cannot
+    /// encode: only possible without `ensure_ascii`, for example with the itsdangerous preset)
+    /// is written with a `\udXXX` escape rather than refused: the text reads back
+    /// ([`Codec::from_json`]) to the same value. What `flask-cookie open` prints.
+    ///
+    /// ```
+    /// use flask_cookie::{Codec, Text, Value};
+    ///
+    /// let codec = Codec::itsdangerous("k").build()?;
+    /// let lone = Value::Str(Text::from_code_points([0x61, 0xDC00]).unwrap());
+    /// assert!(codec.to_json(&lone).is_err());
+    /// let json = codec.to_json_escaping_surrogates(&lone)?;
+    /// assert_eq!(json, r#""a\udc00""#);
+    /// assert_eq!(codec.from_json(json.as_bytes())?, lone);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json_escaping_surrogates(&self, value: &Value) -> Result<String, DumpError> {
+        let mut out = Vec::with_capacity(128);
+        json::write_escaping_lone_surrogates(value, &self.json, self.limits.max_depth, &mut out)?;
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
         self.json
     }
 }

@@ -341,3 +341,25 @@ fn secrets_never_reach_stderr() {
     assert_eq!(code(&o), 1);
     assert!(!stderr(&o).contains("hunter"), "{}", stderr(&o));
 }
+
+#[test]
+fn open_prints_a_lone_surrogate_as_an_escape() {
+    // itsdangerous's URLSafeTimedSerializer("k") signature over `{"a":"x\udc00y","b":"\ud83d\ude00\u00e9"}`
+    // at 1700000000; its loads gives {'a': 'x\udc00y', 'b': '😀é'} (tests/gen_depth_cookies.py
+    // signs such JSON). UTF-8 cannot hold the lone surrogate: it is printed as `\udc00`.
+    let token = "eyJhIjoieFx1ZGMwMHkiLCJiIjoiXHVkODNkXHVkZTAwXHUwMGU5In0.ZVPxAA.4F6_Qs1iyG-Fm5VC28obycCD-T0";
+    let args = ["--preset", "itsdangerous", "--secret-key", "k", "--now", "1700000000"];
+    let verify = run(&[&["verify"], &args[..], &[token]].concat(), None);
+    assert_eq!(code(&verify), 0, "{}", stderr(&verify));
+    let o = run(&[&["open"], &args[..], &[token]].concat(), None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let printed = stdout(&o);
+    assert_eq!(printed.trim_end(), "{\"a\":\"x\\udc00y\",\"b\":\"😀é\"}");
+    // It reads back to the value itsdangerous signed.
+    let codec = flask_cookie::Codec::itsdangerous("k").build().unwrap();
+    let opened = codec.open(token, 1_700_000_000).unwrap();
+    assert_eq!(
+        codec.from_json(printed.trim_end().as_bytes()).unwrap(),
+        opened.value
+    );
+}

@@ -119,7 +119,7 @@ pub unsafe extern "C" fn flask_cookie_open(
             Ok(opened) => opened,
             Err(e) => return fail_with(&e),
         };
-        let json = match codec.to_json(&opened.value) {
+        let json = match codec.to_json_escaping_surrogates(&opened.value) {
             Ok(json) => json,
             Err(e) => return fail_with(&Error::Dump(e)),
         };

@@ -144,7 +144,21 @@ pub fn write(
     max_depth: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), DumpError> {
-    write::write(value, opts, max_depth, out)
+    write::write(value, opts, max_depth, false, out)
+}
+
+/// [`write()`], except that without `ensure_ascii` a lone surrogate is written as a `\udXXX`
+/// escape instead of failing with [`DumpError::LoneSurrogate`]: the text is then valid UTF-8
+/// and reads back ([`read()`]) to the same value. (This is the text Python's `json.dumps`
+/// builds too, before its UTF-8 encoding fails; every other character is written as
+/// [`write()`] writes it.)
+pub fn write_escaping_lone_surrogates(
+    value: &Value,
+    opts: &JsonOptions,
+    max_depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), DumpError> {
+    write::write(value, opts, max_depth, true, out)
 }
 
 /// Appends Python's `repr(f)` of a float (`1e+16`, `0.0001`, `-0.0`, `nan`, `inf`, `-inf`).

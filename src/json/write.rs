@@ -26,6 +26,8 @@ struct Writer<'a> {
     out: &'a mut Vec<u8>,
     /// A lone surrogate was written raw: Python builds the whole text, then fails to encode it.
     lone_surrogate: bool,
+    /// Write lone surrogates as `\udXXX` escapes even without `ensure_ascii`.
+    escape_lone_surrogates: bool,
 }
 
 /// The items of an open container still to be written.
@@ -54,6 +56,7 @@ pub(super) fn write(
     value: &Value,
     opts: &JsonOptions,
     max_depth: usize,
+    escape_lone_surrogates: bool,
     out: &mut Vec<u8>,
 ) -> Result<(), DumpError> {
     let start = out.len();
@@ -62,6 +65,7 @@ pub(super) fn write(
         max_depth,
         out,
         lone_surrogate: false,
+        escape_lone_surrogates,
     };
     let mut result = w.run(value);
     if result.is_ok() && w.lone_surrogate {
@@ -286,7 +290,10 @@ impl<'v> Writer<'_> {
     /// `"` + escaped `t` + `suffix` (plain ASCII) + `"`.
     fn string(&mut self, t: &Text, suffix: Option<&str>) {
         let ascii = self.opts.ensure_ascii;
-        if !ascii && t.has_lone_surrogate() {
+        // Without `ensure_ascii`, a lone surrogate is either escaped (its WTF-8 form is
+        // ED A0..BF xx) or written raw and the text refused afterwards, as Python does.
+        let escape_surrogates = !ascii && self.escape_lone_surrogates && t.has_lone_surrogate();
+        if !ascii && !escape_surrogates && t.has_lone_surrogate() {
             self.lone_surrogate = true;
         }
         let bytes = t.as_wtf8();
@@ -296,6 +303,9 @@ impl<'v> Writer<'_> {
         while let Some(&b) = bytes.get(i) {
             let plain = if ascii {
                 (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'
+            } else if escape_surrogates && b == 0xED {
+                // U+D000..U+D7FF (second byte below A0) are ordinary characters.
+                !matches!(bytes.get(i + 1), Some(0xA0..=0xBF))
             } else {
                 b >= 0x20 && b != b'"' && b != b'\\'
             };
