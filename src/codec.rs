@@ -66,10 +66,12 @@ impl std::str::FromStr for Preset {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Longest cookie accepted, in bytes (default 65 536; browsers send at most about 4 096).
+    /// `dump` refuses to write a longer one ([`DumpError::CookieTooLong`]).
     pub max_cookie_len: usize,
     /// Most bytes a compressed payload may inflate to (default 1 MiB; Python sets no limit).
     pub max_inflated_len: usize,
-    /// Deepest JSON nesting read or written (default [`crate::json::DEFAULT_MAX_DEPTH`]).
+    /// Deepest JSON nesting read or written, the outermost array or object being level 1
+    /// (default [`crate::json::DEFAULT_MAX_DEPTH`], which says how levels are counted).
     pub max_depth: usize,
 }
 
@@ -214,6 +216,9 @@ impl Codec {
 
     /// Writes `value` as a cookie signed at `timestamp` (Unix seconds) with the newest key:
     /// the bytes Flask writes for the same value, key and time.
+    ///
+    /// Refuses ([`DumpError`]) what Python refuses too, a timestamp after the year 9999, and a
+    /// cookie longer than [`Limits::max_cookie_len`] (which this codec could not open again).
     pub fn dump(&self, value: &Value, timestamp: u64) -> Result<String, Error> {
         if DateTime::from_unix(i64::try_from(timestamp).unwrap_or(i64::MAX)).is_none() {
             return Err(DumpError::TimestampOutOfRange { timestamp }.into());
@@ -222,11 +227,17 @@ impl Codec {
         with_scratch(&DUMP_JSON, Vec::new, |json| {
             json.clear();
             let written = json::write(value, &self.json, self.limits.max_depth, json);
-            let result = written.map(|()| {
+            let result = written.and_then(|()| {
                 let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
                 payload::encode(json, &mut out);
                 timed::sign(&self.signer, timestamp, &mut out);
-                ascii_to_string(out)
+                if out.len() > self.limits.max_cookie_len {
+                    return Err(DumpError::CookieTooLong {
+                        len: out.len(),
+                        max: self.limits.max_cookie_len,
+                    });
+                }
+                Ok(ascii_to_string(out))
             });
             trim(json);
             Ok(result?)
@@ -248,17 +259,6 @@ impl Codec {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
-    /// Reads JSON text as this codec reads a payload (for Flask: tagged JSON, untagged
-    /// bottom-up).
-    pub fn from_json(&self, json: &[u8]) -> Result<Value, PayloadError> {
-        let text = std::str::from_utf8(json).map_err(|e| PayloadError::Utf8 {
-            position: e.valid_up_to(),
-        })?;
-        json::read(text, self.json.tagged, self.limits.max_depth)
-    }
-
-    /// The JSON options in use.
-    pub fn json_options(&self) -> JsonOptions {
     /// [`Codec::to_json`], except that a string holding a lone surrogate (which UTF-8 cannot
     /// encode: only possible without `ensure_ascii`, for example with the itsdangerous preset)
     /// is written with a `\udXXX` escape rather than refused: the text reads back
@@ -282,6 +282,17 @@ impl Codec {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
+    /// Reads JSON text as this codec reads a payload (for Flask: tagged JSON, untagged
+    /// bottom-up).
+    pub fn from_json(&self, json: &[u8]) -> Result<Value, PayloadError> {
+        let text = std::str::from_utf8(json).map_err(|e| PayloadError::Utf8 {
+            position: e.valid_up_to(),
+        })?;
+        json::read(text, self.json.tagged, self.limits.max_depth)
+    }
+
+    /// The JSON options in use.
+    pub fn json_options(&self) -> JsonOptions {
         self.json
     }
 }

@@ -122,11 +122,20 @@ pub enum SignatureError {
     /// No `.` in the cookie: there is no signature.
     NoSeparator,
     /// The signature is not valid base64 (strict mode: not the canonical unpadded URL-safe
-    /// spelling of a MAC of the digest's length).
+    /// spelling of a MAC).
     InvalidEncoding {
-        /// Byte offset in the cookie of the first offending character (or of the signature
-        /// when its length is wrong).
+        /// Byte offset in the cookie of the first offending character.
         position: usize,
+    },
+    /// Strict mode: the signature does not have the length of a MAC of the digest (27
+    /// characters for SHA-1, 43 for SHA-256, 86 for SHA-512), for example a truncated cookie.
+    WrongLength {
+        /// Byte offset in the cookie where the signature starts.
+        position: usize,
+        /// The signature's length in characters.
+        len: usize,
+        /// The length of the digest's canonical signature.
+        expected: usize,
     },
     /// The signature does not match under any key.
     Mismatch,
@@ -145,6 +154,15 @@ impl fmt::Display for SignatureError {
             SignatureError::InvalidEncoding { position } => {
                 write!(f, "signature is not valid base64 (at byte {position})")
             }
+            SignatureError::WrongLength {
+                position,
+                len,
+                expected,
+            } => write!(
+                f,
+                "signature is {len} characters long, not the {expected} of this digest's MAC \
+                 (it starts at byte {position})"
+            ),
             SignatureError::Mismatch => f.write_str("signature does not match"),
             SignatureError::MissingTimestamp => f.write_str("timestamp missing"),
         }
@@ -289,6 +307,14 @@ pub enum DumpError {
         /// The timestamp given.
         timestamp: u64,
     },
+    /// The cookie would be longer than [`crate::Limits::max_cookie_len`], so the same codec
+    /// would refuse to open it. (Flask writes it; browsers drop cookies over about 4 KB.)
+    CookieTooLong {
+        /// Length of the cookie in bytes.
+        len: usize,
+        /// The configured cap.
+        max: usize,
+    },
 }
 
 impl fmt::Display for DumpError {
@@ -306,6 +332,11 @@ impl fmt::Display for DumpError {
             DumpError::TimestampOutOfRange { timestamp } => {
                 write!(f, "timestamp {timestamp} is after the year 9999")
             }
+            DumpError::CookieTooLong { len, max } => write!(
+                f,
+                "the cookie would be {len} bytes long, more than the cap of {max} that opening \
+                 it checks"
+            ),
         }
     }
 }

@@ -62,3 +62,91 @@ fn a_timestamp_after_9999_is_not_a_new_session() {
         "timestamp out of range: timestamp 253402300800 is after the year 9999"
     );
 }
+
+/// `[1]`, `null` and `("a", 1)` signed by Flask's serializer at 1700000000 (Flask's session is
+/// `dict()` of the payload: HTTP 500 for `[1]` and the tuple, an empty session for `null`).
+const LIST_COOKIE: &str = "WzFd.ZVPxAA.REow6U_tPHo4LUz04NRdr7cSoRo";
+const NULL_COOKIE: &str = "bnVsbA.ZVPxAA.Ea1OfEEulF6dcfjSN7ivfWSidEg";
+const TUPLE_COOKIE: &str = "eyIgdCI6WyJhIiwxXX0.ZVPxAA.yHQsaBn59zCnCAkb1gxLsqsQsJU";
+
+#[test]
+fn open_returns_a_non_dict_payload_as_signed() {
+    let codec = Codec::flask(KEY).build().unwrap();
+    for (cookie, json) in [
+        (LIST_COOKIE, "[1]"),
+        (NULL_COOKIE, "null"),
+        (TUPLE_COOKIE, r#"{" t":["a",1]}"#),
+    ] {
+        let opened = codec.open(cookie, NOW).unwrap();
+        assert!(opened.value.as_dict().is_none());
+        assert_eq!(codec.to_json(&opened.value).unwrap(), json);
+    }
+}
+
+#[test]
+fn json_syntax_messages_name_the_byte_once() {
+    // CPython: `Invalid control character at: line 1 column 7 (char 6)`.
+    let codec = Codec::flask(KEY).build().unwrap();
+    let e = codec.from_json(b"{\"a\":\"\x01\"}").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid JSON: Invalid control character at: byte 6"
+    );
+    // CPython: `Unterminated string starting at: line 1 column 6 (char 5)`.
+    let e = codec.from_json(b"{\"a\":\"ab").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid JSON: Unterminated string starting at: byte 5"
+    );
+}
+
+#[test]
+fn dump_refuses_a_cookie_open_would_refuse() {
+    use flask_cookie::{DumpError, Limits, SignatureError, Value};
+    // The spec's vector 1 is 45 bytes.
+    let capped = |max_cookie_len| {
+        Codec::flask("test key")
+            .limits(Limits {
+                max_cookie_len,
+                ..Limits::default()
+            })
+            .build()
+            .unwrap()
+    };
+    let v: Value = flask_cookie::Dict::from_iter([("a", Value::from(1))]).into();
+    assert_eq!(
+        capped(45).dump(&v, NOW).unwrap(),
+        "eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE"
+    );
+    assert_eq!(
+        capped(44).dump(&v, NOW).unwrap_err(),
+        Error::Dump(DumpError::CookieTooLong { len: 45, max: 44 })
+    );
+    assert_eq!(
+        capped(44)
+            .open("eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE", NOW)
+            .unwrap_err(),
+        Error::BadSignature(SignatureError::TooLong { len: 45, max: 44 })
+    );
+}
+
+#[test]
+fn depth_counts_the_outer_object_as_level_1() {
+    use flask_cookie::{DumpError, Limits};
+    let one = Codec::flask(KEY)
+        .limits(Limits {
+            max_depth: 1,
+            ..Limits::default()
+        })
+        .build()
+        .unwrap();
+    let v = one.from_json(br#"{"a":1}"#).unwrap();
+    assert!(one.to_json(&v).is_ok());
+    assert!(one.from_json(br#"{"a":[]}"#).is_err());
+    let two = Codec::flask(KEY).build().unwrap();
+    let nested = two.from_json(br#"{"a":[]}"#).unwrap();
+    assert_eq!(
+        one.to_json(&nested).unwrap_err(),
+        DumpError::TooDeep { limit: 1 }
+    );
+}

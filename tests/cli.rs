@@ -348,7 +348,14 @@ fn open_prints_a_lone_surrogate_as_an_escape() {
     // at 1700000000; its loads gives {'a': 'x\udc00y', 'b': '😀é'} (tests/gen_depth_cookies.py
     // signs such JSON). UTF-8 cannot hold the lone surrogate: it is printed as `\udc00`.
     let token = "eyJhIjoieFx1ZGMwMHkiLCJiIjoiXHVkODNkXHVkZTAwXHUwMGU5In0.ZVPxAA.4F6_Qs1iyG-Fm5VC28obycCD-T0";
-    let args = ["--preset", "itsdangerous", "--secret-key", "k", "--now", "1700000000"];
+    let args = [
+        "--preset",
+        "itsdangerous",
+        "--secret-key",
+        "k",
+        "--now",
+        "1700000000",
+    ];
     let verify = run(&[&["verify"], &args[..], &[token]].concat(), None);
     assert_eq!(code(&verify), 0, "{}", stderr(&verify));
     let o = run(&[&["open"], &args[..], &[token]].concat(), None);

@@ -139,3 +139,15 @@ for name, ts in [("Y10000", 253_402_300_800), ("U64_MAX", 2**64 - 1), ("NINE_BYT
 c = sign_raw('{"a":1}', ts=253_402_300_799)
 show("LAST_SECOND_COOKIE", c)
 print("# Flask:", flask_status(c))
+
+# 6. Non-dict payloads (tests/claims.rs): Flask's session is dict() of them.
+for text in ['[1]', 'null', '{" t":["a",1]}']:
+    c = sign_raw(text)
+    show("NON_DICT_" + text.encode().hex(), c)
+    print("# Flask loads:", repr(flask_open(c)), "| request:", flask_status(c)[0])
+
+# 7. An itsdangerous token holding a lone surrogate (tests/cli.rs).
+t = sign_raw('{"a":"x\\udc00y","b":"\\ud83d\\ude00\\u00e9"}',
+             serializer=itsdangerous.URLSafeTimedSerializer(KEY))
+show("LONE_SURROGATE_TOKEN", t)
+print("# itsdangerous loads:", repr(itsdangerous.URLSafeTimedSerializer(KEY).loads(t)))

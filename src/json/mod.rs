@@ -74,7 +74,9 @@ pub struct JsonError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JsonErrorKind {
-    /// The text is not valid JSON here (`message` says what was expected).
+    /// The text is not valid JSON here: CPython's own message (`JSONDecodeError.msg`, such as
+    /// `"Expecting value"` or `"Invalid control character at"`), shown as
+    /// `"{msg}: byte {position}"`.
     Syntax(&'static str),
     /// Nesting deeper than the limit.
     TooDeep {
@@ -91,7 +93,9 @@ pub enum JsonErrorKind {
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            JsonErrorKind::Syntax(msg) => write!(f, "{msg} at byte {}", self.position),
+            // Python's layout, `msg: line 1 column 7 (char 6)`, with the byte offset: its
+            // messages may end in "at" ("Invalid control character at: byte 6").
+            JsonErrorKind::Syntax(msg) => write!(f, "{msg}: byte {}", self.position),
             JsonErrorKind::TooDeep { limit } => write!(
                 f,
                 "nesting deeper than the limit of {limit} at byte {}",

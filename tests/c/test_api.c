@@ -464,6 +464,8 @@ static void test_open_results(void) {
              FLASK_COOKIE_RESULT_BAD_SIGNATURE);
     CHECK_RC(flask_cookie_open(codec, (const uint8_t *)VECTOR1, sizeof VECTOR1 - 2, T, &json, &signed_at),
              FLASK_COOKIE_RESULT_BAD_SIGNATURE);
+    /* A truncated signature says so (not "not valid base64"). */
+    CHECK(last_error_contains("signature is 26 characters long, not the 27"));
     {
         /* Not NUL-terminated: the exact bytes in a heap block of exactly that size. */
         size_t n = strlen(VECTOR1);
@@ -522,7 +524,11 @@ static void test_dump(void) {
 
     /* Input that is not (tagged) JSON: garbage, truncated, not UTF-8, empty, a bad tag. */
     EXPECT_DUMP(codec, "{", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
-    CHECK(last_error_contains("at byte 1")); /* header: "the message has the byte position" */
+    CHECK(last_error_contains(": byte 1")); /* header: "the message has the byte position" */
+    /* CPython's message, then the position (once: not "at at byte"). */
+    EXPECT_DUMP(codec, "{\"a\":\"\001\"}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    CHECK(last_error_contains("Invalid control character at: byte 6"));
+    CHECK(!last_error_contains("at at"));
     EXPECT_DUMP(codec, "{\"a\":1,}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
     EXPECT_DUMP(codec, "not json", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
     EXPECT_DUMP(codec, "{\"a\":\"\377\"}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
@@ -569,6 +575,48 @@ static void test_dump(void) {
                 FLASK_COOKIE_RESULT_BAD_PAYLOAD_JSON, NULL, 0);
     /* Input nested deeper than max_depth is not read (DUMP_INVALID_JSON, as documented). */
     EXPECT_DUMP(codec, "{\"a\":[[[1]]]}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    /* A tuple is two levels ({" t":[...]}), as written. */
+    EXPECT_DUMP(codec, "{\"a\":{\" t\":[1]}}", T, FLASK_COOKIE_RESULT_OK, NULL);
+    EXPECT_DUMP(codec, "{\"a\":[{\" t\":[1]}]}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    flask_cookie_codec_free(codec);
+
+    /* The outer object is level 1: max_depth 1 takes {"a":1}, not {"a":[]}. */
+    config = new_config(FLASK_COOKIE_PRESET_FLASK, &test_key, 1);
+    CHECK_RC(flask_cookie_config_set_limits(config, 0, 0, 1), FLASK_COOKIE_RESULT_OK);
+    codec = build(config);
+    EXPECT_DUMP(codec, VECTOR1_JSON, T, FLASK_COOKIE_RESULT_OK, VECTOR1);
+    EXPECT_OPEN(codec, VECTOR1, T, FLASK_COOKIE_RESULT_OK, VECTOR1_JSON, T);
+    EXPECT_DUMP(codec, "{\"a\":[]}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    flask_cookie_codec_free(codec);
+
+    /* dump refuses a cookie longer than max_cookie_len, which open would refuse. */
+    config = new_config(FLASK_COOKIE_PRESET_FLASK, &test_key, 1);
+    CHECK_RC(flask_cookie_config_set_limits(config, strlen(VECTOR1) - 1, 0, 0), FLASK_COOKIE_RESULT_OK);
+    codec = build(config);
+    EXPECT_DUMP(codec, VECTOR1_JSON, T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL);
+    CHECK(last_error_contains("more than the cap of 44"));
+    EXPECT_OPEN(codec, VECTOR1, T, FLASK_COOKIE_RESULT_COOKIE_TOO_LONG, NULL, 0);
+    flask_cookie_codec_free(codec);
+    config = new_config(FLASK_COOKIE_PRESET_FLASK, &test_key, 1);
+    CHECK_RC(flask_cookie_config_set_limits(config, strlen(VECTOR1), 0, 0), FLASK_COOKIE_RESULT_OK);
+    codec = build(config);
+    EXPECT_DUMP(codec, VECTOR1_JSON, T, FLASK_COOKIE_RESULT_OK, VECTOR1);
+    flask_cookie_codec_free(codec);
+
+    /* open returns a non-dict payload as signed (Flask's session is dict() of it). */
+    codec = flask_codec("test key");
+    {
+        static const char *const payloads[] = {"[1]", "null", "{\" t\":[1,2]}", "\"s\""};
+        size_t i;
+        for (i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
+            CHECK_RC(flask_cookie_dump(codec, STR(payloads[i]), T, &cookie), FLASK_COOKIE_RESULT_OK);
+            CHECK_RC(flask_cookie_open(codec, cookie.data, cookie.len, T, &json, &signed_at),
+                     FLASK_COOKIE_RESULT_OK);
+            CHECK(buf_is(&json, payloads[i]));
+            flask_cookie_buf_free(&cookie);
+            flask_cookie_buf_free(&json);
+        }
+    }
     flask_cookie_codec_free(codec);
 }
 
@@ -685,10 +733,22 @@ static void test_decode_unverified(void) {
     CHECK_RC(flask_cookie_decode_unverified(STR(KA_BAD_JSON), &json, NULL, NULL), FLASK_COOKIE_RESULT_OK);
     CHECK(buf_is(&json, "{\"a\":"));
     flask_cookie_buf_free(&json);
-    /* A timestamp that does not decode: has_timestamp false. */
+    /* A timestamp that does not decode, or is after 9999: has_timestamp false, timestamp 0. */
     ts = 777;
     CHECK_RC(flask_cookie_decode_unverified(STR(KA_MALFORMED_TS), &json, &ts, &has_ts), FLASK_COOKIE_RESULT_OK);
-    CHECK(buf_is(&json, VECTOR1_JSON) && !has_ts);
+    CHECK(buf_is(&json, VECTOR1_JSON) && !has_ts && ts == 0);
+    flask_cookie_buf_free(&json);
+    ts = 777;
+    has_ts = true;
+    CHECK_RC(flask_cookie_decode_unverified(STR(KA_YEAR_10000), &json, &ts, &has_ts), FLASK_COOKIE_RESULT_OK);
+    CHECK(buf_is(&json, VECTOR1_JSON) && !has_ts && ts == 0);
+    flask_cookie_buf_free(&json);
+    /* timestamp_out and has_timestamp_out are optional, each on its own. */
+    CHECK_RC(flask_cookie_decode_unverified(STR(VECTOR1), &json, NULL, &has_ts), FLASK_COOKIE_RESULT_OK);
+    CHECK(has_ts);
+    flask_cookie_buf_free(&json);
+    CHECK_RC(flask_cookie_decode_unverified(STR(VECTOR1), &json, &ts, NULL), FLASK_COOKIE_RESULT_OK);
+    CHECK(ts == T);
     flask_cookie_buf_free(&json);
 
     /* Failures: no '.', no timestamp part, payload not base64 / not zlib / too large. */

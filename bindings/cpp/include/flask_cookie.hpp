@@ -305,7 +305,9 @@ private:
 // ---------------------------------------------------------------------------------------------
 
 /// Caps on untrusted input; 0 keeps the library's default (64 KiB cookie, 1 MiB inflated
-/// payload, 400 levels of JSON nesting).
+/// payload, 400 levels of JSON nesting). `dump` refuses to write a cookie longer than
+/// `max_cookie_len` (`dump_unsupported`). Levels count JSON arrays and objects, the outermost
+/// being level 1 (`{"a":[1]}` is 2; a tuple, `{" t":[...]}`, 2).
 struct Limits {
     std::size_t max_cookie_len = 0;
     std::size_t max_inflated_len = 0;
@@ -489,8 +491,10 @@ private:
 // Codec
 // ---------------------------------------------------------------------------------------------
 
-/// An opened cookie: its session as canonical tagged JSON (what Flask would write for it) and
-/// when it was signed.
+/// An opened cookie: its payload as canonical tagged JSON (for Flask's options, as Flask writes
+/// it) and when it was signed. The payload is returned as signed, whatever its type: a JSON
+/// object for every cookie Flask writes, but a validly signed `[1]` or `null` as it is; Flask's
+/// session is `dict()` of it, which is the caller's part.
 struct Opened {
     std::string json;
     std::uint64_t signed_at = 0;
@@ -504,7 +508,8 @@ struct Opened {
 struct Decoded {
     /// The payload's JSON text as found (not parsed; maybe not even UTF-8).
     std::string json;
-    /// The timestamp, when it decodes.
+    /// The timestamp, when it decodes to a time Python can hold (empty when it is not base64,
+    /// more than 8 bytes, or after the year 9999).
     std::optional<std::uint64_t> timestamp;
 };
 
@@ -550,10 +555,10 @@ public:
     const flask_cookie_codec* native() const noexcept { return raw_; }
 
     /// Verifies `cookie` as of `now` (Unix seconds; default: the system clock) as Flask's
-    /// `open_session` does and decodes it. Throws `Error`: `is_bad_signature()` (Flask starts
-    /// a new session) or `is_bad_payload()` (validly signed but undecodable); also
-    /// `dump_unsupported` when the session has no UTF-8 JSON text in this codec's options
-    /// (without `ensure_ascii`, a string with a lone surrogate).
+    /// `open_session` does and decodes it (the payload as signed: see `Opened`). Throws
+    /// `Error`: `is_bad_signature()` (Flask starts a new session), `is_bad_payload()` (validly
+    /// signed but undecodable) or `is_timestamp_out_of_range()` (both Flask's HTTP 500).
+    /// Without `ensure_ascii`, a lone surrogate is written as a `\uXXXX` escape.
     Opened open(std::string_view cookie, std::uint64_t now = NOW) const {
         return try_open(cookie, now).value();
     }
@@ -599,7 +604,8 @@ public:
 
     /// The cookie Flask would write for the session `json` (tagged JSON, as `open` returns it),
     /// signed with the newest key at `timestamp` (default: now). Throws `Error`
-    /// (`dump_invalid_json` with the byte position, `dump_unsupported`).
+    /// (`dump_invalid_json` with the byte position, `dump_unsupported`: not writable with these
+    /// options, a timestamp after 9999, or a cookie longer than `max_cookie_len`).
     std::string dump(std::string_view json, std::uint64_t timestamp = NOW) const {
         return try_dump(json, timestamp).value();
     }

@@ -10,8 +10,10 @@ library is found through ``$FLASK_COOKIE_LIB`` or in the repository's ``target/r
 ...     codec.open("eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE", now=1700000000)
 Opened(json='{"a":1}', signed_at=1700000000)
 
-JSON goes in and out as text: the canonical tagged JSON Flask writes (``{" t": [...]}`` for a
-tuple, ``{" b": "..."}`` for bytes...), to be parsed by the caller.
+JSON goes in and out as text: canonical tagged JSON as Flask writes it (``{" t": [...]}`` for a
+tuple, ``{" b": "..."}`` for bytes...), to be parsed by the caller. ``open`` returns the payload
+as signed, whatever its type; Flask's session is ``dict()`` of it (a validly signed ``[1]`` or
+``null`` comes back as ``[1]`` or ``null``: applying ``dict()`` is the caller's part).
 """
 
 from __future__ import annotations
@@ -232,7 +234,9 @@ class Opened(NamedTuple):
     """What :meth:`Codec.open` returns."""
 
     json: str
-    """The session as the canonical tagged JSON Flask writes for it."""
+    """The payload as canonical tagged JSON (for Flask's options, as Flask writes it): a JSON
+    object for every cookie Flask writes, but a validly signed non-dict payload (``[1]``,
+    ``null``) as it is; Flask's session is ``dict()`` of it."""
     signed_at: int
     """The signing time, Unix seconds."""
 
@@ -258,7 +262,10 @@ class Codec:
     * ``sort_keys``, ``ensure_ascii``, ``tagged``: the JSON options (a missing one keeps the
       preset's);
     * ``max_cookie_len``, ``max_inflated_len``, ``max_depth``: limits (``None`` or 0: the
-      library's default, 65536 bytes, 1 MiB, 400 levels).
+      library's default, 65536 bytes, 1 MiB, 400 levels). ``dump`` refuses to write a cookie
+      longer than ``max_cookie_len`` (:class:`DumpError`, 501). Levels count JSON arrays and
+      objects, the outermost being level 1 (``{"a": [1]}`` is 2; a tuple, ``{" t": [...]}``,
+      2).
 
     Free it with :meth:`close` or a ``with`` block (it is also freed when garbage collected).
     """
@@ -404,12 +411,13 @@ class Codec:
 
     def open(self, cookie: Key, now=None) -> Opened:
         """Verifies ``cookie`` as of ``now`` (Unix seconds or an aware ``datetime``; ``None``:
-        the clock) as Flask's ``open_session`` does and decodes it: returns the session as
-        canonical tagged JSON and the signing time. Raises :class:`BadSignature`,
-        :class:`MalformedTimestamp`, :class:`Expired` (all :class:`InvalidCookie`: Flask would
-        start a new session) or :class:`BadPayload`; :class:`DumpError` (501) when the session
-        cannot be written back as UTF-8 JSON with this codec's options (a lone surrogate with
-        ``ensure_ascii`` off, as in the ``itsdangerous`` preset)."""
+        the clock) as Flask's ``open_session`` does and decodes it: returns the payload as
+        canonical tagged JSON (as signed, whatever its type: see :class:`Opened`) and the
+        signing time. Raises :class:`BadSignature`, :class:`MalformedTimestamp`,
+        :class:`Expired` (all :class:`InvalidCookie`: Flask would start a new session),
+        :class:`BadPayload` or :class:`TimestampOutOfRange` (Flask: HTTP 500). Without
+        ``ensure_ascii`` (the ``itsdangerous`` preset) a lone surrogate is written as a
+        ``\\uXXXX`` escape, which reads back to the same value."""
         data = _bytes(cookie, "cookie")
         t = _time(now, "now")
         lib = self._lib
@@ -465,7 +473,8 @@ class Unverified(NamedTuple):
     json: bytes
     """The payload's JSON as found (maybe not even UTF-8)."""
     timestamp: Optional[int]
-    """The timestamp, or ``None`` when it does not decode."""
+    """The timestamp, or ``None`` when it does not decode to a time Python can hold (not
+    base64, more than 8 bytes, after the year 9999)."""
 
 
 def decode_unverified(cookie: Key) -> Unverified:
