@@ -55,7 +55,8 @@ enum flask_cookie_result
   FLASK_COOKIE_RESULT_INVALID_ARGUMENT = 2,
   // A bug: a panic was caught at the boundary. The call had no effect.
   FLASK_COOKIE_RESULT_PANIC = 3,
-  // The configuration cannot make a codec: no key, or an empty key.
+  // The configuration cannot make a codec: no key, or an empty secret (newest) key with the
+  // Flask preset.
   FLASK_COOKIE_RESULT_INVALID_CONFIG = 4,
   // The cookie is not validly signed by any key, or is not shaped like a signed cookie
   // (no `.`, signature not base64, timestamp missing). itsdangerous: `BadSignature`.
@@ -232,8 +233,8 @@ void flask_cookie_buf_free(flask_cookie_buf *buf);
 // Makes a codec from `config`: derives every key once. The config is only read: the caller
 // still owns it and may free it right after.
 //
-// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set or a
-// key is empty (`flask_cookie_last_error` says which). On success the caller owns
+// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set, or
+// the newest key is empty with the Flask preset (`flask_cookie_last_error` says which). On success the caller owns
 // `*codec_out` and releases it with `flask_cookie_codec_free`; on failure `*codec_out` is
 // unchanged.
 //
@@ -356,8 +357,10 @@ flask_cookie_result flask_cookie_config_new(uint32_t preset, flask_cookie_config
 // before. The bytes are copied; the caller keeps ownership of `keys` and may wipe them after
 // the call.
 //
-// Empty keys and an empty list are refused later, by `flask_cookie_codec_new`
-// (`INVALID_CONFIG`). Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
+// An empty list is refused later, by `flask_cookie_codec_new` (`INVALID_CONFIG`), and so is an
+// empty newest key with the Flask preset (Flask has no session without a `SECRET_KEY`). Empty
+// older keys, and any empty key with the itsdangerous preset, are keys like any other, as in
+// Flask's `SECRET_KEY_FALLBACKS` and itsdangerous. Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
 // non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`, and `INVALID_ARGUMENT`
 // for a length larger than any object; then the config is unchanged.
 //

@@ -109,6 +109,8 @@ pub struct Unverified {
 /// `Debug` output shows the configuration but never a key.
 #[derive(Clone, Debug)]
 pub struct CodecBuilder {
+    /// The Flask preset refuses an empty secret key (Flask has no session without one).
+    require_secret_key: bool,
     secret_key: SecretKey,
     fallback_keys: Vec<SecretKey>,
     salt: Vec<u8>,
@@ -308,6 +310,7 @@ impl CodecBuilder {
         let secret_key = secret_key.into();
         match preset {
             Preset::Flask => CodecBuilder {
+                require_secret_key: true,
                 secret_key,
                 fallback_keys: Vec::new(),
                 salt: b"cookie-session".to_vec(),
@@ -319,6 +322,7 @@ impl CodecBuilder {
                 limits: Limits::default(),
             },
             Preset::Itsdangerous => CodecBuilder {
+                require_secret_key: false,
                 secret_key,
                 fallback_keys: Vec::new(),
                 salt: b"itsdangerous".to_vec(),
@@ -384,8 +388,18 @@ impl CodecBuilder {
         self
     }
 
-    /// Derives the keys and builds the codec. Fails on an empty key.
+    /// Derives the keys and builds the codec.
+    ///
+    /// Empty keys are keys, as in itsdangerous (`URLSafeTimedSerializer("")` signs and
+    /// verifies; Flask passes an empty `SECRET_KEY_FALLBACKS` entry on to it), except an empty
+    /// secret key with the Flask preset ([`ConfigError::EmptyKey`]): Flask has no session
+    /// without a `SECRET_KEY`.
     pub fn build(self) -> Result<Codec, ConfigError> {
+        if self.require_secret_key && self.secret_key.as_bytes().is_empty() {
+            return Err(ConfigError::EmptyKey {
+                index: self.fallback_keys.len(),
+            });
+        }
         let mut keys = self.fallback_keys;
         keys.push(self.secret_key);
         let signer = Signer::new(&keys, &self.salt, self.digest, self.derivation)?;
@@ -452,15 +466,21 @@ mod tests {
     }
 
     #[test]
-    fn empty_key_is_a_config_error() {
+    fn only_an_empty_flask_secret_key_is_a_config_error() {
         assert_eq!(
             Codec::flask("").build().unwrap_err(),
             ConfigError::EmptyKey { index: 0 }
         );
         assert_eq!(
-            Codec::flask("k").fallback_keys([""]).build().unwrap_err(),
-            ConfigError::EmptyKey { index: 0 }
+            Codec::flask("")
+                .fallback_keys(["a", "b"])
+                .build()
+                .unwrap_err(),
+            ConfigError::EmptyKey { index: 2 }
         );
+        assert!(Codec::flask("k").fallback_keys([""]).build().is_ok());
+        assert!(Codec::itsdangerous("").build().is_ok());
+        assert!(Codec::itsdangerous("").fallback_keys([""]).build().is_ok());
     }
 
     #[test]

@@ -349,7 +349,11 @@ impl std::error::Error for DumpError {}
 pub enum ConfigError {
     /// No key was given.
     NoKeys,
-    /// A key is empty (Flask has no session without a secret key).
+    /// The secret key (the newest, which signs) is empty with the Flask preset: Flask has no
+    /// session then (its session interface returns `None` when `not app.secret_key`, so every
+    /// request gets a null session that cannot be written). Empty fallback keys are accepted,
+    /// as Flask passes them to itsdangerous, and so is an empty key with the itsdangerous
+    /// preset.
     EmptyKey {
         /// Index of the key, oldest first.
         index: usize,
@@ -366,9 +370,11 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::NoKeys => f.write_str("no secret key given"),
-            ConfigError::EmptyKey { index } => {
-                write!(f, "secret key #{index} (oldest first) is empty")
-            }
+            ConfigError::EmptyKey { index } => write!(
+                f,
+                "the secret key (key #{index}, oldest first) is empty: Flask has no session \
+                 without a SECRET_KEY (empty fallback keys are accepted)"
+            ),
             ConfigError::UnknownDigest(name) => write!(
                 f,
                 "unknown digest {name:?} (expected sha1, sha256 or sha512)"

@@ -150,3 +150,27 @@ fn depth_counts_the_outer_object_as_level_1() {
         DumpError::TooDeep { limit: 1 }
     );
 }
+
+/// Signed by itsdangerous with Flask's parameters and the empty key, which Flask (with
+/// `SECRET_KEY="new"`, `SECRET_KEY_FALLBACKS=[""]`) opens to `{'a': 1}`.
+const EMPTY_FALLBACK_COOKIE: &str = "eyJhIjoxfQ.ZVPxAA.6wo0arvxaTT-IKoM0XpxUlqTs_Q";
+/// `URLSafeTimedSerializer("").dumps({"a": 1})` at 1700000000; its `loads` gives `{'a': 1}`.
+const EMPTY_SECRET_TOKEN: &str = "eyJhIjoxfQ.ZVPxAA.lpk-3X5dMoC-bKErFiPAXjpgEQs";
+
+#[test]
+fn empty_keys_as_flask_and_itsdangerous_take_them() {
+    use flask_cookie::ConfigError;
+    let flask = Codec::flask("new").fallback_keys([""]).build().unwrap();
+    let opened = flask.open(EMPTY_FALLBACK_COOKIE, NOW).unwrap();
+    assert_eq!(flask.to_json(&opened.value).unwrap(), r#"{"a":1}"#);
+    let its = Codec::itsdangerous("").build().unwrap();
+    let opened = its.open(EMPTY_SECRET_TOKEN, NOW).unwrap();
+    assert_eq!(its.to_json(&opened.value).unwrap(), r#"{"a":1}"#);
+    assert_eq!(its.dump(&opened.value, NOW).unwrap(), EMPTY_SECRET_TOKEN);
+    // Flask with SECRET_KEY = "": get_signing_serializer returns None (no session at all).
+    let e = Codec::flask("").fallback_keys(["old"]).build().unwrap_err();
+    assert_eq!(e, ConfigError::EmptyKey { index: 1 });
+    assert!(e
+        .to_string()
+        .contains("Flask has no session without a SECRET_KEY"));
+}

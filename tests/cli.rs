@@ -370,3 +370,51 @@ fn open_prints_a_lone_surrogate_as_an_escape() {
         opened.value
     );
 }
+
+#[test]
+fn empty_keys_as_flask_and_itsdangerous_take_them() {
+    // `URLSafeTimedSerializer("").dumps({"a": 1})` at 1700000000 (tests/gen_depth_cookies.py).
+    let token = "eyJhIjoxfQ.ZVPxAA.lpk-3X5dMoC-bKErFiPAXjpgEQs";
+    let o = run(
+        &[
+            "open",
+            "--preset",
+            "itsdangerous",
+            "--secret-key",
+            "",
+            "--now",
+            "1700000000",
+            token,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim_end(), r#"{"a":1}"#);
+    // Flask with SECRET_KEY="new", SECRET_KEY_FALLBACKS=[""] opens this cookie signed with "".
+    let cookie = "eyJhIjoxfQ.ZVPxAA.6wo0arvxaTT-IKoM0XpxUlqTs_Q";
+    let o = run(
+        &[
+            "open",
+            "--secret-key",
+            "new",
+            "--fallback-key",
+            "",
+            "--now",
+            "1700000000",
+            cookie,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // SECRET_KEY = "": Flask has no session; a usage error naming that.
+    let o = run(
+        &["open", "--secret-key", "", "--now", "1700000000", cookie],
+        None,
+    );
+    assert_eq!(code(&o), 64);
+    assert!(
+        stderr(&o).contains("Flask has no session without a SECRET_KEY"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -151,3 +151,25 @@ t = sign_raw('{"a":"x\\udc00y","b":"\\ud83d\\ude00\\u00e9"}',
              serializer=itsdangerous.URLSafeTimedSerializer(KEY))
 show("LONE_SURROGATE_TOKEN", t)
 print("# itsdangerous loads:", repr(itsdangerous.URLSafeTimedSerializer(KEY).loads(t)))
+
+# 8. Empty keys (tests/claims.rs): an empty fallback key signs a cookie Flask opens; an
+#    itsdangerous token signed with the empty secret.
+import hashlib
+old = itsdangerous.URLSafeTimedSerializer(
+    [""], salt="cookie-session", serializer=session_json_serializer,
+    signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1})
+with mock.patch("time.time", return_value=NOW):
+    c = old.dumps({"a": 1})
+show("EMPTY_FALLBACK_COOKIE", c)
+app = flask.Flask(__name__)
+app.secret_key = "new"
+app.config["SECRET_KEY_FALLBACKS"] = [""]
+with app.app_context(), mock.patch("time.time", return_value=NOW):
+    print("# Flask (SECRET_KEY='new', SECRET_KEY_FALLBACKS=['']) loads:",
+          app.session_interface.get_signing_serializer(app).loads(c, max_age=2678400))
+    app.secret_key = ""
+    print("# Flask with SECRET_KEY='':", app.session_interface.get_signing_serializer(app))
+with mock.patch("time.time", return_value=NOW):
+    t = itsdangerous.URLSafeTimedSerializer("").dumps({"a": 1})
+show("EMPTY_SECRET_TOKEN", t)
+print("# itsdangerous loads:", itsdangerous.URLSafeTimedSerializer("").loads(t))

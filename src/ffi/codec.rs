@@ -34,8 +34,8 @@ macro_rules! codec_ref {
 /// Makes a codec from `config`: derives every key once. The config is only read: the caller
 /// still owns it and may free it right after.
 ///
-/// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set or a
-/// key is empty (`flask_cookie_last_error` says which). On success the caller owns
+/// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set, or
+/// the newest key is empty with the Flask preset (`flask_cookie_last_error` says which). On success the caller owns
 /// `*codec_out` and releases it with `flask_cookie_codec_free`; on failure `*codec_out` is
 /// unchanged.
 ///

@@ -162,8 +162,10 @@ pub unsafe extern "C" fn flask_cookie_config_new(
 /// before. The bytes are copied; the caller keeps ownership of `keys` and may wipe them after
 /// the call.
 ///
-/// Empty keys and an empty list are refused later, by `flask_cookie_codec_new`
-/// (`INVALID_CONFIG`). Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
+/// An empty list is refused later, by `flask_cookie_codec_new` (`INVALID_CONFIG`), and so is an
+/// empty newest key with the Flask preset (Flask has no session without a `SECRET_KEY`). Empty
+/// older keys, and any empty key with the itsdangerous preset, are keys like any other, as in
+/// Flask's `SECRET_KEY_FALLBACKS` and itsdangerous. Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
 /// non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`, and `INVALID_ARGUMENT`
 /// for a length larger than any object; then the config is unchanged.
 ///

@@ -26,7 +26,8 @@ pub enum flask_cookie_result {
     InvalidArgument = 2,
     /// A bug: a panic was caught at the boundary. The call had no effect.
     Panic = 3,
-    /// The configuration cannot make a codec: no key, or an empty key.
+    /// The configuration cannot make a codec: no key, or an empty secret (newest) key with the
+    /// Flask preset.
     InvalidConfig = 4,
     /// The cookie is not validly signed by any key, or is not shaped like a signed cookie
     /// (no `.`, signature not base64, timestamp missing). itsdangerous: `BadSignature`.

@@ -258,7 +258,28 @@ static void test_config_arguments(void) {
     keys[1].data = k; /* non-NULL, zero length: still empty */
     CHECK_RC(flask_cookie_config_set_keys(config, keys, 2), FLASK_COOKIE_RESULT_OK);
     CHECK_RC(flask_cookie_codec_new(config, &codec), FLASK_COOKIE_RESULT_INVALID_CONFIG);
+    CHECK(last_error_contains("Flask has no session without a SECRET_KEY"));
     CHECK(codec == (flask_cookie_codec *)SENTINEL_PTR);
+    /* An empty fallback key is a key (Flask passes SECRET_KEY_FALLBACKS = [""] on to
+     * itsdangerous), and so is an empty key with the itsdangerous preset. */
+    {
+        flask_cookie_slice two[2];
+        flask_cookie_config *its = NULL;
+        flask_cookie_codec *c2 = NULL;
+        two[0].data = NULL;
+        two[0].len = 0;
+        two[1].data = k;
+        two[1].len = 1;
+        CHECK_RC(flask_cookie_config_set_keys(config, two, 2), FLASK_COOKIE_RESULT_OK);
+        CHECK_RC(flask_cookie_codec_new(config, &c2), FLASK_COOKIE_RESULT_OK);
+        flask_cookie_codec_free(c2);
+        c2 = NULL;
+        CHECK_RC(flask_cookie_config_new(FLASK_COOKIE_PRESET_ITSDANGEROUS, &its), FLASK_COOKIE_RESULT_OK);
+        CHECK_RC(flask_cookie_config_set_keys(its, two, 1), FLASK_COOKIE_RESULT_OK);
+        CHECK_RC(flask_cookie_codec_new(its, &c2), FLASK_COOKIE_RESULT_OK);
+        flask_cookie_codec_free(c2);
+        flask_cookie_config_free(its);
+    }
 
     /* set_salt: NULL with a length. */
     CHECK_RC(flask_cookie_config_set_salt(config, NULL, 5), FLASK_COOKIE_RESULT_NULL_ARGUMENT);
@@ -401,8 +422,8 @@ static void test_config_options(void) {
     EXPECT_OPEN(codec, KA_NO_ENSURE_ASCII, T, FLASK_COOKIE_RESULT_OK, "{\"a\":\"\303\251\"}", T);
     /* A lone surrogate cannot be written without ensure_ascii (header: DUMP_UNSUPPORTED). */
     EXPECT_DUMP(codec, "{\"a\":\"\\ud800\"}", T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL);
-    /* ... nor opened to JSON text (the header: open returns DUMP_UNSUPPORTED for it). */
-    EXPECT_OPEN(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL, 0);
+    /* ... but open writes it as a \u escape, which reads back to the same value (header). */
+    EXPECT_OPEN(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_OK, "{\"a\":\"\\ud800\"}", T);
     EXPECT_VERIFY(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_OK, T);
     flask_cookie_codec_free(codec);
     codec = flask_codec("test key");

@@ -166,7 +166,8 @@ public:
     bool is_timestamp_out_of_range() const noexcept {
         return code_ == Code::timestamp_out_of_range;
     }
-    /// 4: the configuration cannot make a codec (no key, an empty key).
+    /// 4: the configuration cannot make a codec (no key, an empty newest key with the Flask
+    /// preset).
     bool is_config_error() const noexcept { return code_ == Code::invalid_config; }
     /// 1-2: a misuse (a moved-from `Codec`, an out-of-range enum value, a time before 1970).
     bool is_argument_error() const noexcept {
@@ -520,8 +521,8 @@ struct Decoded {
 /// `Error` with `Code::null_argument`.
 class Codec {
 public:
-    /// Makes a codec; throws `Error` (`invalid_config` for no key or an empty key,
-    /// `invalid_argument` for an out-of-range enum value or a negative `max_age`).
+    /// Makes a codec; throws `Error` (`invalid_config` for no key or an empty newest key
+    /// with the Flask preset, `invalid_argument` for an out-of-range enum value or a negative `max_age`).
     explicit Codec(const Config& config) : raw_(nullptr) {
         if (config.negative_max_age_) throw negative_max_age();
         flask_cookie_codec* raw = nullptr;

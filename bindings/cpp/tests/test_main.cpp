@@ -225,7 +225,12 @@ void test_errors() {
     // Configuration errors.
     CHECK_THROWS(4, fc::Codec(fc::Config(fc::Preset::flask)), e) { CHECK(e->is_config_error()); }
     CHECK_THROWS(4, fc::Codec(fc::Config::flask("")), e);
-    CHECK_THROWS(4, fc::Codec(fc::Config::flask("k").fallback_keys({""})), e);
+    // An empty fallback key is a key (Flask's SECRET_KEY_FALLBACKS), as is itsdangerous's "".
+    CHECK_EQ(fc::Codec(fc::Config::flask("k").fallback_keys({""})).open(
+                 fc::Codec(fc::Config::flask("k")).dump(R"({"a":1})", T0), T0).json,
+             R"({"a":1})"s);
+    CHECK_EQ(fc::Codec(fc::Config::itsdangerous("")).dump(R"({"a":1})", T0),
+             "eyJhIjoxfQ.ZVPxAA.lpk-3X5dMoC-bKErFiPAXjpgEQs"s);  // URLSafeTimedSerializer("")
     CHECK_THROWS(4, fc::Codec(fc::Config(fc::Preset::flask).keys({})), e);
     CHECK_THROWS(2, fc::Codec(fc::Config(static_cast<fc::Preset>(7)).secret_key("k")), e) {
         CHECK(e->is_argument_error());

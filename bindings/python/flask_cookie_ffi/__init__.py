@@ -117,7 +117,9 @@ class DumpError(FlaskCookieError):
 
 
 class ConfigError(FlaskCookieError, ValueError):
-    """The configuration cannot make a codec: no key, an empty key (4)."""
+    """The configuration cannot make a codec: no key, an empty secret (newest) key with the
+    ``flask`` preset (4). Empty fallback keys, and an empty key with the ``itsdangerous``
+    preset, are accepted, as in Flask and itsdangerous."""
 
 
 class ArgumentError(FlaskCookieError, ValueError):

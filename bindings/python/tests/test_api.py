@@ -80,7 +80,14 @@ def test_errors_carry_code_and_message_never_a_secret():
             assert secret not in str(e.value) and good not in str(e.value) and secret not in repr(codec)
     with pytest.raises(fc.ConfigError) as e:
         fc.Codec.flask("")
-    assert e.value.code == 4 and "key" in e.value.detail
+    assert e.value.code == 4 and "Flask has no session without a SECRET_KEY" in e.value.detail
+    # Empty fallback keys (Flask's SECRET_KEY_FALLBACKS) and itsdangerous's empty secret are keys.
+    from itsdangerous import URLSafeTimedSerializer
+    token = URLSafeTimedSerializer("").dumps({"a": 1})
+    with fc.Codec.itsdangerous("") as codec:
+        assert codec.open(token).json == '{"a":1}'
+    with fc.Codec(["", "k"]) as codec:
+        assert codec.open(codec.dump('{"a":1}')).json == '{"a":1}'
 
 
 def test_argument_checks():
