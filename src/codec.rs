@@ -229,7 +229,7 @@ impl Codec {
         with_scratch(&DUMP_JSON, Vec::new, |json| {
             json.clear();
             let written = json::write(value, &self.json, self.limits.max_depth, json);
-            let result = written.and_then(|()| {
+            let result = written.map_err(DumpError::from).and_then(|()| {
                 let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
                 payload::encode(json, &mut out);
                 timed::sign(&self.signer, timestamp, &mut out);
@@ -290,7 +290,7 @@ impl Codec {
         let text = std::str::from_utf8(json).map_err(|e| PayloadError::Utf8 {
             position: e.valid_up_to(),
         })?;
-        json::read(text, self.json.tagged, self.limits.max_depth)
+        json::read(text, self.json.tagged, self.limits.max_depth).map_err(PayloadError::from)
     }
 
     /// The JSON options in use.

@@ -12,10 +12,14 @@
 //!
 //! No message and no `Debug` output of these types contains a secret key; none contains the
 //! cookie either, only positions in it.
+//!
+//! The leaf modules return their own errors ([`crate::json::ReadError`] and
+//! [`crate::json::WriteError`], [`TagError`]); this module composes them (`From`), and none of
+//! them depends on it.
 
 use std::fmt;
 
-use crate::json::JsonError;
+use crate::json::{JsonError, ReadError, WriteError};
 use crate::tag::TagError;
 
 /// Why a cookie could not be opened or verified, or a value not dumped.
@@ -284,6 +288,37 @@ impl From<TagError> for PayloadError {
     }
 }
 
+impl From<ReadError> for PayloadError {
+    fn from(e: ReadError) -> PayloadError {
+        match e {
+            ReadError::Json(e) => PayloadError::Json(e),
+            ReadError::Tag(e) => PayloadError::Tag(e),
+        }
+    }
+}
+
+impl From<WriteError> for DumpError {
+    fn from(e: WriteError) -> DumpError {
+        match e {
+            WriteError::TooDeep { limit } => DumpError::TooDeep { limit },
+            WriteError::Unsupported { type_name } => DumpError::Unsupported { type_name },
+            WriteError::LoneSurrogate => DumpError::LoneSurrogate,
+        }
+    }
+}
+
+impl From<ReadError> for Error {
+    fn from(e: ReadError) -> Error {
+        Error::BadPayload(e.into())
+    }
+}
+
+impl From<WriteError> for Error {
+    fn from(e: WriteError) -> Error {
+        Error::Dump(e.into())
+    }
+}
+
 /// Why a value cannot be written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -320,15 +355,10 @@ pub enum DumpError {
 impl fmt::Display for DumpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DumpError::TooDeep { limit } => {
-                write!(f, "value nests deeper than the limit of {limit}")
-            }
-            DumpError::Unsupported { type_name } => {
-                write!(f, "Object of type {type_name} is not JSON serializable")
-            }
-            DumpError::LoneSurrogate => {
-                f.write_str("a string holds a lone surrogate, which UTF-8 output cannot encode")
-            }
+            // The writer's own messages.
+            DumpError::TooDeep { limit } => WriteError::TooDeep { limit: *limit }.fmt(f),
+            DumpError::Unsupported { type_name } => WriteError::Unsupported { type_name }.fmt(f),
+            DumpError::LoneSurrogate => WriteError::LoneSurrogate.fmt(f),
             DumpError::TimestampOutOfRange { timestamp } => {
                 write!(f, "timestamp {timestamp} is after the year 9999")
             }

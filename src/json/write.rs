@@ -2,12 +2,11 @@
 //! Flask's `TaggedJSONSerializer.tag` applied on the way.
 
 use crate::encoding;
-use crate::error::DumpError;
 use crate::http_date;
 use crate::tag;
 use crate::value::{Dict, Text, Value};
 
-use super::JsonOptions;
+use super::{JsonOptions, WriteError};
 
 /// The lowercase hex digit of the low four bits of `n` (Python writes `\u00e9`, not `\u00E9`).
 fn hex_digit(n: u32) -> u8 {
@@ -58,7 +57,7 @@ pub(super) fn write(
     max_depth: usize,
     escape_lone_surrogates: bool,
     out: &mut Vec<u8>,
-) -> Result<(), DumpError> {
+) -> Result<(), WriteError> {
     let start = out.len();
     let mut w = Writer {
         opts: *opts,
@@ -69,7 +68,7 @@ pub(super) fn write(
     };
     let mut result = w.run(value);
     if result.is_ok() && w.lone_surrogate {
-        result = Err(DumpError::LoneSurrogate);
+        result = Err(WriteError::LoneSurrogate);
     }
     if result.is_err() {
         w.out.truncate(start);
@@ -80,7 +79,7 @@ pub(super) fn write(
 impl<'v> Writer<'_> {
     /// Writes `root` with an explicit stack of open containers: no recursion, whatever the
     /// depth.
-    fn run(&mut self, root: &'v Value) -> Result<(), DumpError> {
+    fn run(&mut self, root: &'v Value) -> Result<(), WriteError> {
         let mut stack: Vec<Frame<'v>> = Vec::new();
         if let Some(frame) = self.value(root, 0)? {
             stack.push(frame);
@@ -125,9 +124,9 @@ impl<'v> Writer<'_> {
     }
 
     /// Checks that a container may open at level `depth + 1` and returns that level.
-    fn enter(&self, depth: usize) -> Result<usize, DumpError> {
+    fn enter(&self, depth: usize) -> Result<usize, WriteError> {
         if depth >= self.max_depth {
-            return Err(DumpError::TooDeep {
+            return Err(WriteError::TooDeep {
                 limit: self.max_depth,
             });
         }
@@ -135,7 +134,7 @@ impl<'v> Writer<'_> {
     }
 
     /// `{"<tag>":` for a tag wrapper object at level `depth + 1`; returns that level.
-    fn open_tag(&mut self, depth: usize, tag: &str) -> Result<usize, DumpError> {
+    fn open_tag(&mut self, depth: usize, tag: &str) -> Result<usize, WriteError> {
         let depth = self.enter(depth)?;
         self.out.extend_from_slice(b"{\"");
         self.out.extend_from_slice(tag.as_bytes());
@@ -145,7 +144,7 @@ impl<'v> Writer<'_> {
 
     /// Writes a scalar (or a tag wrapper of one) whole; for a container inside containers of
     /// level `depth`, writes its opening and returns its frame.
-    fn value(&mut self, v: &'v Value, depth: usize) -> Result<Option<Frame<'v>>, DumpError> {
+    fn value(&mut self, v: &'v Value, depth: usize) -> Result<Option<Frame<'v>>, WriteError> {
         let tagged = self.opts.tagged;
         match v {
             Value::None => self.out.extend_from_slice(b"null"),
@@ -205,7 +204,7 @@ impl<'v> Writer<'_> {
             self.out.extend_from_slice(s);
         } else {
             let mut s = String::with_capacity(32);
-            super::float::repr(f, &mut s);
+            crate::pyrepr::float_repr(f, &mut s);
             self.out.extend_from_slice(s.as_bytes());
         }
     }
@@ -215,7 +214,7 @@ impl<'v> Writer<'_> {
         items: &'v [Value],
         depth: usize,
         close: &'static [u8],
-    ) -> Result<Frame<'v>, DumpError> {
+    ) -> Result<Frame<'v>, WriteError> {
         let depth = self.enter(depth)?;
         self.out.push(b'[');
         Ok(Frame {
@@ -226,7 +225,7 @@ impl<'v> Writer<'_> {
         })
     }
 
-    fn dict(&mut self, dict: &'v Dict, depth: usize) -> Result<Frame<'v>, DumpError> {
+    fn dict(&mut self, dict: &'v Dict, depth: usize) -> Result<Frame<'v>, WriteError> {
         if self.opts.tagged {
             if let [(key, value)] = dict.entries() {
                 if tag::is_tag_key(key) {
@@ -362,6 +361,6 @@ impl<'v> Writer<'_> {
     }
 }
 
-fn unsupported(type_name: &'static str) -> DumpError {
-    DumpError::Unsupported { type_name }
+fn unsupported(type_name: &'static str) -> WriteError {
+    WriteError::Unsupported { type_name }
 }
