@@ -50,6 +50,7 @@ pub mod ffi;
 pub mod http_date;
 pub mod json;
 pub mod payload;
+mod pyrepr;
 mod scratch;
 pub mod signer;
 pub mod tag;

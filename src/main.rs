@@ -88,7 +88,7 @@ impl From<Error> for Failure {
         let code = match &e {
             Error::BadSignature(_) | Error::MalformedTimestamp(_) => EXIT_BAD_SIGNATURE,
             Error::Expired(_) => EXIT_EXPIRED,
-            Error::BadPayload(_) => EXIT_BAD_PAYLOAD,
+            Error::BadPayload(_) | Error::TimestampOutOfRange(_) => EXIT_BAD_PAYLOAD,
             Error::Dump(_) => EXIT_DATA,
             _ => EXIT_USAGE,
         };
@@ -407,7 +407,9 @@ fn run(mut args: Args) -> Result<(), Failure> {
             let cookie = cookie_arg(&mut args)?;
             let now = args.now.unwrap_or_else(flask_cookie::timed::system_now);
             let opened = codec.open(&cookie, now)?;
-            let mut json = codec.to_json(&opened.value).map_err(Error::from)?;
+            let mut json = codec
+                .to_json_escaping_surrogates(&opened.value)
+                .map_err(Error::from)?;
             json.push('\n');
             write_stdout(json.as_bytes())
         }
