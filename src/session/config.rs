@@ -192,8 +192,8 @@ impl SessionConfigBuilder {
         self
     }
 
-    /// `SESSION_COOKIE_DOMAIN`. A port and leading dots are dropped (Werkzeug); `None` or the
-    /// empty string: no `Domain` attribute.
+    /// `SESSION_COOKIE_DOMAIN`. A port and leading dots are dropped (Werkzeug); `None`: no
+    /// `Domain` attribute (the empty string gives `Domain=`, as in Werkzeug).
     pub fn domain(mut self, domain: Option<&str>) -> Self {
         self.domain = domain.map(str::to_owned);
         self

@@ -133,20 +133,24 @@ impl SameSite {
 }
 
 /// The `Domain` attribute's value for a configured domain, as `dump_cookie` computes it:
-/// `domain.partition(":")[0].lstrip(".").encode("idna").decode("ascii")`. `None` for `None`
-/// and the empty string (`if domain:`); note that `":80"` and `"."` give `Some("")`
-/// (Werkzeug then writes `Domain=`).
+/// `domain.partition(":")[0].lstrip(".").encode("idna").decode("ascii")` when `domain` is
+/// not empty (`if domain:`). `None` for `None`; the empty string, `":80"` and `"."` give
+/// `Some("")` (Werkzeug then writes `Domain=`, which browsers ignore).
 ///
 /// ```
 /// use flask_cookie::session::cookie_domain;
 /// assert_eq!(cookie_domain(Some(".Example.com:8080")).unwrap().as_deref(), Some("Example.com"));
-/// assert_eq!(cookie_domain(Some("")).unwrap(), None);
+/// assert_eq!(cookie_domain(Some("")).unwrap().as_deref(), Some(""));
 /// assert!(cookie_domain(Some("a..b")).is_err());
 /// ```
 pub fn cookie_domain(domain: Option<&str>) -> Result<Option<String>, CookieError> {
-    let Some(domain) = domain.filter(|d| !d.is_empty()) else {
+    let Some(domain) = domain else {
         return Ok(None);
     };
+    if domain.is_empty() {
+        // `if domain:` skips the encoding, and `""` is not `None`: Werkzeug writes `Domain=`.
+        return Ok(Some(String::new()));
+    }
     let host = domain.split(':').next().unwrap_or("");
     let host = host.trim_start_matches('.');
     if !host.is_ascii() {
