@@ -206,12 +206,15 @@ fn samesite_spellings_match_python_title() {
     report("samesite", total, failures);
 }
 
+/// (status, Set-Cookie values, Vary values, session JSON, size warning).
+type Response = (u16, Vec<Vec<u8>>, Vec<String>, Option<String>, bool);
+
 /// A Flask case through the library as a Flask view would use it (the same rules as
 /// examples/respond.rs): (status, set_cookie, vary, session, too_large), or the rule that
 /// excludes it.
 fn run_flask_case(
     c: &J,
-) -> Result<(u16, Vec<Vec<u8>>, Vec<String>, Option<String>, bool), &'static str> {
+) -> Result<Response, &'static str> {
     let cfg = &c["config"];
     let fallbacks: Vec<String> = cfg["fallback_keys"]
         .as_array()
