@@ -542,9 +542,6 @@ fn set_cookie_is_what_flask_sends() {
         None,
     );
     assert_eq!(out.status.code(), Some(64));
-    let out = run(
-        &["set-cookie", "--secret-key", "k", "--max-age", "5"],
-        None,
-    );
+    let out = run(&["set-cookie", "--secret-key", "k", "--max-age", "5"], None);
     assert_eq!(out.status.code(), Some(64));
 }

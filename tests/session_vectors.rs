@@ -212,9 +212,7 @@ type Response = (u16, Vec<Vec<u8>>, Vec<String>, Option<String>, bool);
 /// A Flask case through the library as a Flask view would use it (the same rules as
 /// examples/respond.rs): (status, set_cookie, vary, session, too_large), or the rule that
 /// excludes it.
-fn run_flask_case(
-    c: &J,
-) -> Result<Response, &'static str> {
+fn run_flask_case(c: &J) -> Result<Response, &'static str> {
     let cfg = &c["config"];
     let fallbacks: Vec<String> = cfg["fallback_keys"]
         .as_array()
