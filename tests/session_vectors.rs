@@ -375,3 +375,20 @@ fn sessions_match_flask() {
     eprintln!("sessions: excluded by rule: {excluded:?}");
     report("sessions", cases.len(), failures);
 }
+
+#[test]
+fn vary_matches_werkzeug_header_set() {
+    let cases = load("session_vary.json");
+    let cases = cases.as_array().unwrap();
+    let mut failures = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let got = flask_cookie::session::vary_with_cookie(c["existing"].as_str());
+        if got != c["out"].as_str().unwrap() {
+            failures.push(format!(
+                "#{i} {:?}: got {got:?}, want {}",
+                c["existing"], c["out"]
+            ));
+        }
+    }
+    report("vary", cases.len(), failures);
+}
