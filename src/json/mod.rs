@@ -219,7 +219,7 @@ pub fn write(
     max_depth: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), WriteError> {
-    write::write(value, opts, max_depth, false, out)
+    write::write(write::Root::Value(value), opts, max_depth, false, out)
 }
 
 /// [`write()`], except that without `ensure_ascii` a lone surrogate is written as a `\udXXX`
@@ -233,7 +233,18 @@ pub fn write_escaping_lone_surrogates(
     max_depth: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), WriteError> {
-    write::write(value, opts, max_depth, true, out)
+    write::write(write::Root::Value(value), opts, max_depth, true, out)
+}
+
+/// [`write()`] for a [`crate::Dict`] on its own: the text `write` gives for
+/// `Value::Dict(dict)`, without moving or cloning the dict into a `Value`.
+pub fn write_dict(
+    dict: &crate::Dict,
+    opts: &JsonOptions,
+    max_depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), WriteError> {
+    write::write(write::Root::Dict(dict), opts, max_depth, false, out)
 }
 
 /// Appends Python's `repr(f)` of a float (`1e+16`, `0.0001`, `-0.0`, `nan`, `inf`, `-inf`).

@@ -50,9 +50,16 @@ struct Frame<'v> {
     close: &'static [u8],
 }
 
+/// What [`write`] writes: a value, or a dict that is not inside a `Value` (a session).
+#[derive(Clone, Copy)]
+pub(super) enum Root<'a> {
+    Value(&'a Value),
+    Dict(&'a Dict),
+}
+
 /// Appends the JSON text of `value`; see [`super::write()`].
 pub(super) fn write(
-    value: &Value,
+    value: Root<'_>,
     opts: &JsonOptions,
     max_depth: usize,
     escape_lone_surrogates: bool,
@@ -79,9 +86,13 @@ pub(super) fn write(
 impl<'v> Writer<'_> {
     /// Writes `root` with an explicit stack of open containers: no recursion, whatever the
     /// depth.
-    fn run(&mut self, root: &'v Value) -> Result<(), WriteError> {
+    fn run(&mut self, root: Root<'v>) -> Result<(), WriteError> {
         let mut stack: Vec<Frame<'v>> = Vec::new();
-        if let Some(frame) = self.value(root, 0)? {
+        let first = match root {
+            Root::Value(v) => self.value(v, 0)?,
+            Root::Dict(d) => Some(self.dict(d, 0)?),
+        };
+        if let Some(frame) = first {
             stack.push(frame);
         }
         while let Some(top) = stack.last_mut() {
