@@ -22,7 +22,8 @@
 //! * [`payload`]: zlib compression when it pays, capped inflating;
 //! * [`json`]: the Python JSON dialect (what `json.dumps` writes and `json.loads` reads);
 //! * [`tag`] and [`http_date`]: Flask's tagged JSON and Werkzeug's HTTP dates;
-//! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors.
+//! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors;
+//! * [`audit`]: the weak-secret audit (which candidate keys sign a cookie).
 //!
 //! With the `ffi` feature (on by default), [`ffi`] adds the C ABI declared in
 //! `include/flask_cookie.h`. It is the only module with `unsafe` code.
@@ -42,6 +43,7 @@
     )
 )]
 
+pub mod audit;
 pub mod codec;
 pub mod encoding;
 pub mod error;

@@ -19,6 +19,8 @@
 use std::ffi::OsString;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
+
+mod audit_cli;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -140,6 +142,28 @@ enum Command {
         #[arg(value_name = "COOKIE")]
         cookie: OsString,
     },
+    /// Audit secret keys: find which candidate keys sign the cookies (for apps you run).
+    ///
+    /// Tries the empty key, a built-in list of well-known default keys, then each --wordlist
+    /// (plain lines, or Flask-Unsign's Python literals such as 'key' and b'\x00\xff'),
+    /// against every COOKIE in one pass. No expiry check. Found keys go to stdout only.
+    #[command(after_help = AUDIT_HELP)]
+    Audit {
+        #[command(flatten)]
+        signing: SigningArgs,
+        /// A wordlist: one candidate key a line; repeatable, tried in order.
+        #[arg(long = "wordlist", value_name = "FILE", allow_hyphen_values = true)]
+        wordlists: Vec<OsString>,
+        /// Threads (default: all cores).
+        #[arg(long, value_name = "N", value_parser = jobs)]
+        jobs: Option<usize>,
+        /// Print the result as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// The cookies to audit; - reads them from stdin, one a line.
+        #[arg(value_name = "COOKIE", required = true)]
+        cookies: Vec<OsString>,
+    },
     /// Print a completion script for SHELL on stdout (e.g. `flask-cookie completions bash >
     /// ~/.local/share/bash-completion/completions/flask-cookie`).
     Completions {
@@ -147,6 +171,20 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// What follows `audit --help`.
+const AUDIT_HELP: &str = "\
+Exit status: 0 a key was found (for at least one cookie); 1 none was; 64 usage error
+(including a cookie that cannot be audited or an unreadable wordlist); 74 I/O error.";
+
+fn jobs(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "must be a whole number of threads, 1 or more, not {s:?}"
+        )),
+    }
 }
 
 /// The options that shape the signature (no key): shared by every command that checks or
@@ -379,6 +417,13 @@ fn run(command: Command) -> Result<(), Failure> {
             cookie.push('\n');
             write_stdout(cookie.as_bytes())
         }
+        Command::Audit {
+            signing,
+            wordlists,
+            jobs,
+            json,
+            cookies,
+        } => audit_cli::run(&signing, wordlists, jobs, json, cookies),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "flask-cookie", &mut out);
