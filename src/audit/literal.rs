@@ -12,6 +12,7 @@
 //! table), and `str` literals whose text is not UTF-8 or that hold lone surrogates (which
 //! itsdangerous cannot encode either).
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// One wordlist line, read.
@@ -22,7 +23,7 @@ pub enum Line<'a> {
     /// A plain line: the key is its bytes.
     Plain(&'a [u8]),
     /// A Python literal: the key is its value (`str` as UTF-8).
-    Literal(Vec<u8>),
+    Literal(Cow<'a, [u8]>),
     /// A line that looks like a literal but is none; the raw line is still worth trying as a
     /// plain key (Flask-Unsign does that too).
     Malformed(&'a [u8], LiteralError),
@@ -113,11 +114,30 @@ pub fn parse_line(line: &[u8]) -> Line<'_> {
         .unwrap_or(line.len());
     match line.get(start..).and_then(literal_start) {
         None => Line::Plain(line),
-        Some(_) => match parse_literal(line) {
-            Ok(v) => Line::Literal(v),
-            Err(e) => Line::Malformed(line, e),
+        Some((_, _, plen)) => match simple_literal(line, start + plen) {
+            Some(key) => Line::Literal(Cow::Borrowed(key)),
+            None => match parse_literal(line) {
+                Ok(v) => Line::Literal(Cow::Owned(v)),
+                Err(e) => Line::Malformed(line, e),
+            },
         },
     }
+}
+
+/// The fast path of [`parse_line`], for the common `'text'`: a quote, then text with no
+/// backslash, quote, CR, LF or NUL (and ASCII, so the same for bytes and `str`), then the
+/// same quote and nothing but spaces and tabs. Its value is the text itself.
+fn simple_literal(line: &[u8], quote_at: usize) -> Option<&[u8]> {
+    let rest = line.get(quote_at..)?;
+    let (&q, body) = rest.split_first()?;
+    let end = body.iter().position(|&b| b == q)?;
+    let (text, after) = (body.get(..end)?, body.get(end + 1..)?);
+    let plain = |b: &u8| b.is_ascii() && !matches!(b, b'\\' | b'\'' | b'"' | b'\r' | b'\n' | 0);
+    // An empty text may open a triple quote: left to the full parser.
+    let ok = !text.is_empty()
+        && text.iter().all(plain)
+        && after.iter().all(|&b| b == b' ' || b == b'\t');
+    ok.then_some(text)
 }
 
 /// Python's `ast.literal_eval` on a line made of string or bytes literals (UTF-8 for `str`).
@@ -304,9 +324,13 @@ mod tests {
         assert_eq!(parse_line(b""), Line::Empty);
         assert_eq!(parse_line(b"\r"), Line::Empty);
         assert_eq!(parse_line(b"bob"), Line::Plain(b"bob"));
-        assert_eq!(parse_line(b"'a\\x00'"), Line::Literal(b"a\0".to_vec()));
-        assert_eq!(parse_line(b"b'\\x00\\xff'"), Line::Literal(vec![0, 0xff]));
-        assert_eq!(parse_line(b"'\\xff'"), Line::Literal(vec![0xc3, 0xbf]));
+        let lit = |v: &[u8]| Line::Literal(Cow::Owned(v.to_vec()));
+        assert_eq!(parse_line(b"'a\\x00'"), lit(b"a\0"));
+        assert_eq!(parse_line(b"b'\\x00\\xff'"), lit(&[0, 0xff]));
+        assert_eq!(parse_line(b"'\\xff'"), lit(&[0xc3, 0xbf]));
+        assert_eq!(parse_line(b"  'simple key'\t"), lit(b"simple key"));
+        assert_eq!(parse_line(b"'simple' 'two'"), lit(b"simpletwo"));
+        assert_eq!(parse_line(b"'simple' # c"), lit(b"simple"));
         assert!(matches!(
             parse_line(b"'unterminated"),
             Line::Malformed(_, LiteralError::Unterminated)
