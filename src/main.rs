@@ -203,13 +203,10 @@ struct SigningArgs {
     /// hmac (default), django-concat, concat or none.
     #[arg(long, value_name = "NAME", value_parser = config::<KeyDerivation>)]
     key_derivation: Option<KeyDerivation>,
-    /// Decode the signature's base64 as Python does.
-    #[arg(long)]
-    lenient: bool,
 }
 
-/// The codec options: the keys, the signing options and `--max-age`, parsed in one place for
-/// every command that builds a codec.
+/// The codec options: the keys, the signing options, `--lenient` and `--max-age`, parsed in
+/// one place for every command that builds a codec.
 #[derive(Args)]
 struct CodecArgs {
     /// The current key (SECRET_KEY); or --secret-key-file, or the environment variable
@@ -224,6 +221,9 @@ struct CodecArgs {
     fallback_keys: Vec<OsString>,
     #[command(flatten)]
     signing: SigningArgs,
+    /// Decode the signature's base64 as Python does.
+    #[arg(long)]
+    lenient: bool,
     /// Default: 2678400, Flask's 31 days (itsdangerous preset: none).
     #[arg(long, value_name = "SECONDS|none", allow_hyphen_values = true, value_parser = max_age)]
     max_age: Option<MaxAge>,
@@ -318,8 +318,7 @@ fn secret_key(args: &mut CodecArgs) -> Result<SecretKey, Failure> {
 
 /// A builder with the signing options applied (no key yet: `key` is the only one).
 fn builder(signing: &SigningArgs, key: SecretKey) -> CodecBuilder {
-    let mut b = CodecBuilder::new(signing.preset.unwrap_or(Preset::Flask), key)
-        .lenient_base64(signing.lenient);
+    let mut b = CodecBuilder::new(signing.preset.unwrap_or(Preset::Flask), key);
     if let Some(salt) = &signing.salt {
         b = b.salt(os_bytes(salt.clone()));
     }
@@ -339,7 +338,9 @@ fn build_codec(mut args: CodecArgs) -> Result<Codec, Failure> {
         .drain(..)
         .map(|k| SecretKey::from(os_bytes(k)))
         .collect();
-    let mut b = builder(&args.signing, key).fallback_keys(fallbacks);
+    let mut b = builder(&args.signing, key)
+        .fallback_keys(fallbacks)
+        .lenient_base64(args.lenient);
     if let Some(MaxAge(m)) = args.max_age {
         b = b.max_age(m);
     }
