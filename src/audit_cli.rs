@@ -105,9 +105,15 @@ pub(super) fn run(
             let bar = indicatif::ProgressBar::new(list.len() as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
-                    "{bar:40} {human_pos}/{human_len} keys, {per_sec}, ETA {eta}",
+                    "{bar:40} {human_pos}/{human_len} keys, {rate}, ETA {eta}",
                 )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.2} M keys/s", state.per_sec() / 1e6);
+                    },
+                ),
             );
             while !search.is_finished() {
                 bar.set_position(progress.load(Ordering::Relaxed));
