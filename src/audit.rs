@@ -188,14 +188,15 @@ impl Auditor {
     }
 
     /// Tries every candidate of `wordlist` on `jobs` threads (at least one) until every
-    /// cookie's key is found or the list ends. `progress` counts the candidates tried, for a
-    /// progress display on another thread.
+    /// cookie's key is found or the list ends. The candidates tried are added to `progress`
+    /// as they go, for a progress display on another thread.
     pub fn search(&self, wordlist: &Wordlist, jobs: usize, progress: &AtomicU64) -> Outcome {
         const CHUNK: usize = 2048;
         let total = wordlist.len();
         let done: Vec<AtomicBool> = (0..self.cookies).map(|_| AtomicBool::new(false)).collect();
         let remaining = AtomicUsize::new(self.cookies);
         let next = AtomicUsize::new(0);
+        let tried = AtomicU64::new(0);
         // (cookie, candidate) pairs; the lowest candidate wins when two threads find one
         // cookie's key (only possible for two candidates with the same derived key).
         let found: std::sync::Mutex<Vec<(usize, usize)>> = std::sync::Mutex::new(Vec::new());
@@ -233,6 +234,7 @@ impl Auditor {
                     local.clear();
                 }
                 progress.fetch_add((end - start) as u64, Ordering::Relaxed);
+                tried.fetch_add((end - start) as u64, Ordering::Relaxed);
             }
         };
         let jobs = jobs.max(1);
@@ -247,7 +249,7 @@ impl Auditor {
         // The lowest candidate per cookie.
         pairs.dedup_by_key(|p| p.0);
         let mut outcome = Outcome {
-            tried: progress.load(Ordering::Relaxed).min(total as u64),
+            tried: tried.load(Ordering::Relaxed),
             ..Outcome::default()
         };
         let mut by_key: Vec<(usize, usize)> = pairs.iter().map(|&(c, k)| (k, c)).collect();
