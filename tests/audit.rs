@@ -281,3 +281,22 @@ fn usage_errors_are_exit_64() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Any bytes make a wordlist: no panic, every non-empty line is one candidate.
+    #[test]
+    fn any_bytes_are_a_wordlist(text in proptest::collection::vec(
+        proptest::sample::select(b"ab'\"\\xuUNrR0789{} #\t\r\n\x00\xc3\xa9\xff".to_vec()), 0..200)) {
+        let mut w = flask_cookie::audit::Wordlist::new();
+        let before = w.len();
+        w.add("fuzz", &text);
+        let lines = text
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty() && *l != b"\r")
+            .count();
+        proptest::prop_assert_eq!(w.len() - before, lines);
+        for i in 0..w.len() {
+            let _ = w.candidate(i).unwrap();
+        }
+    }
+}
