@@ -149,8 +149,9 @@ def hashcat(cookie, wordlist_plain, runs):
                          hashfile, wordlist_plain], cwd=WORK, timeout=900)
         text = (p.stdout + p.stderr).decode(errors="replace")
         if p.returncode not in (0, 1):
-            lines = [l for l in text.splitlines() if l.strip()]
-            why = f"exit {p.returncode}: " + " / ".join(lines[-3:])
+            lines = [l.strip() for l in text.splitlines() if l.strip()]
+            told = [l for l in lines if "exception" in l.lower() and l.startswith("*")] or lines[-3:]
+            why = f"exit {p.returncode}, \"{' / '.join(told)}\""
             log(f"  {at} UTC hashcat: {why}")
             return None, why, at
         speed = re.findall(r"Speed\.#[*0-9]+\.*:\s*([0-9.]+ [kMG]?H/s)", text)
@@ -216,7 +217,8 @@ def main():
         print(f"| hashcat 6.2.6 -m 29100 (CPU, OpenCL) | {hc[0]:.2f} s | {n / hc[0] / 1e3:.1f} k/s | | {hc[1]} | {fu_wall / hc[0]:.1f}× |")
         print(f"\nflask-cookie --jobs {cores} vs hashcat (wall): {hc[0] / allc[0]:.1f}×")
     else:
-        print(f"| hashcat 6.2.6 -m 29100 | did not run: {hc[1]} | | | |")
+        verb = "refused the cookie" if hc[1].startswith("exit") else "did not run"
+        print(f"| hashcat 6.2.6 -m 29100 | {verb}: {hc[1]} | | | | |")
     if hc_tiny is not None and hc_tiny[0] is not None:
         print(f"\nshort Flask cookie ({len(tiny)} bytes), same keys: hashcat 6.2.6 -m 29100 (CPU, PoCL, {cores} cores) "
               f"wall {hc_tiny[0]:.2f} s, its speed {hc_tiny[1]}; flask-cookie --jobs {cores} wall "
