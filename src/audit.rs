@@ -10,9 +10,10 @@
 //!   with the same settings (salt, digest, derivation) share one derivation per candidate.
 //! * [`Auditor::search`]: the guess loop over a wordlist on several threads. Per candidate:
 //!   derive the signing key, key an HMAC, sign each still-unfound cookie's message and
-//!   compare in constant time; no allocation per candidate. SHA-1 and SHA-256 blocks are
-//!   compressed directly (`sha1`/`sha2` `compress`, SHA-NI detected at run time) with the
-//!   message padding laid out once per cookie.
+//!   compare in constant time; no allocation per candidate. HMAC is driven from the hash's
+//!   block function (`sha1::compress`, `sha2::compress256`/`compress512`; SHA extensions are
+//!   detected at run time by those crates), with each cookie's message and the salt padded
+//!   into blocks once.
 //!
 //! No expiry check: an expired cookie reveals its key just as well.
 

@@ -143,9 +143,10 @@ pub(super) fn run(
         );
     }
     if outcome.found.is_empty() {
+        // stdout already says so: nothing more on stderr.
         Err(Failure {
             code: EXIT_NOT_FOUND,
-            message: format!("no key found for {} cookie(s)", outcome.not_found.len()),
+            message: String::new(),
         })
     } else {
         Ok(())

@@ -449,6 +449,7 @@ fn main() -> ExitCode {
     };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(f) if f.message.is_empty() => ExitCode::from(f.code),
         Err(f) => {
             let hint = if f.code == EXIT_USAGE {
                 " (see flask-cookie --help)"

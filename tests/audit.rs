@@ -300,3 +300,23 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn not_found_is_exit_1_with_the_answer_on_stdout_only() {
+    let v = vectors("audit.json");
+    let case = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["found"].is_null())
+        .unwrap();
+    let o = run(&["audit", case["cookie"].as_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.starts_with("no key found for cookie 1 ("), "{out}");
+}
