@@ -25,6 +25,7 @@
 //! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors;
 //! * [`session`]: Flask's session layer (the request's cookie, `modified`/`accessed`
 //!   tracking, the response's `Set-Cookie` and `Vary`).
+//! * [`audit`]: the weak-secret audit (which candidate keys sign a cookie).
 //!
 //! With the `ffi` feature (on by default), [`ffi`] adds the C ABI declared in
 //! `include/flask_cookie.h`. It is the only module with `unsafe` code.
@@ -44,6 +45,7 @@
     )
 )]
 
+pub mod audit;
 pub mod codec;
 pub mod encoding;
 pub mod error;

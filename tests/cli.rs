@@ -356,6 +356,7 @@ fn help_for_every_command_and_version() {
         &["dump", "--help"][..],
         &["decode", "--help"][..],
         &["completions", "--help"][..],
+        &["audit", "--help"][..],
         &["help", "open"][..],
     ] {
         let o = run(args, None);
