@@ -52,7 +52,9 @@
 //!   `["clear"]`, `["permanent", bool]` (`session.permanent = bool`), `["touch"]` (the view
 //!   reaches `flask.session` without reading a key), `["modified"]`
 //!   (`session.modified = True`). `TAGGED_JSON_TEXT` is Flask's tagged JSON, such as
-//!   `"{\" t\": [1, 2]}"` for a tuple.
+//!   `"{\" t\": [1, 2]}"` for a tuple. A key `k` is a JSON string of the line itself, so it
+//!   cannot hold a lone surrogate (serde_json refuses them: the line is an input error); a
+//!   value can (its tagged JSON text escapes it: `"\"\\ud800\""`).
 //!
 //! # Output: one JSON object a line
 //!
