@@ -122,7 +122,7 @@ def rand_config(r: random.Random) -> dict:
         return k if not k.startswith("-") else "k" + k
 
     cfg: dict = {"secret_key": key(), "fallback_keys": []}
-    if HAS_FALLBACKS and r.random() < 0.3:
+    if HAS_FALLBACKS and r.random() < 0.4:
         cfg["fallback_keys"] = [key() for _ in range(r.choice([1, 1, 2, 3]))]
     cfg["cookie_name"] = r.choice(NAMES) if r.random() < 0.3 else None
     cfg["cookie_domain"] = r.choice(DOMAINS) if r.random() < 0.35 else None
@@ -130,7 +130,9 @@ def rand_config(r: random.Random) -> dict:
     cfg["application_root"] = r.choice(PATHS) if r.random() < 0.25 else None
     cfg["httponly"] = r.random() < 0.85
     cfg["secure"] = r.random() < 0.3
-    cfg["samesite"] = r.choice(SAMESITES) if r.random() < 0.4 else None
+    cfg["samesite"] = None
+    if r.random() < 0.4:
+        cfg["samesite"] = r.choice(SAMESITES[:9] if r.random() < 0.8 else SAMESITES[9:])
     cfg["partitioned"] = r.random() < 0.15
     cfg["lifetime"] = r.choice(LIFETIMES) if r.random() < 0.5 else None
     if cfg["lifetime"] is None and r.random() < 0.2:
@@ -230,6 +232,7 @@ class RecordingInterface(SecureCookieSessionInterface):
         self.opened = None
         self.open_error = None
         self.save_errors = []
+        self.accessed_at_save = None
         try:
             s = super().open_session(app, request)
         except Exception as e:  # noqa: BLE001 - re-raised: Flask answers 500
@@ -240,6 +243,9 @@ class RecordingInterface(SecureCookieSessionInterface):
         return s
 
     def save_session(self, app, session, response):
+        if not self.save_errors:
+            # Before save_session itself reads `permanent` (which, before Flask 3.1.3, sets it).
+            self.accessed_at_save = getattr(session, "accessed", None)
         try:
             return super().save_session(app, session, response)
         except Exception as e:  # noqa: BLE001 - re-raised
@@ -345,7 +351,7 @@ class FlaskSide:
             answer = {"status": code, "set_cookie": headers.getlist("Set-Cookie"),
                       "vary": headers.getlist("Vary"), "session": None}
             facts = {"open_error": iface.open_error, "save_errors": iface.save_errors,
-                     "accessed": getattr(iface.opened, "accessed", None) if iface.open_error is None else None,
+                     "accessed": iface.accessed_at_save,
                      "opened_keys": getattr(iface, "opened_keys", None) if iface.open_error is None else None}
             if code == 200:
                 sess = iface.opened  # the request context's session (what save_session got)
@@ -437,7 +443,7 @@ class Maker:
         kind = r.choices(
             ["valid", "expired", "future", "tampered", "fallback", "other_key", "empty", "garbage",
              "non_dict", "bad_json", "bad_payload", "late_timestamp", "non_ascii_signed", "untimed"],
-            [30, 6, 3, 6, 5, 4, 4, 3, 10, 4, 3, 1, 2, 1])[0]
+            [30, 6, 3, 6, 8, 4, 4, 3, 10, 4, 3, 1, 2, 1])[0]
         session = rand_session_value(r)
         if kind == "valid":
             return kind, self.ref.dumps(session, fresh_ts)
@@ -670,11 +676,71 @@ def _vr_partitioned(cfg, req, flask_a, facts, drv):
     return ours == flask_a["set_cookie"] and ours != drv.get("set_cookie")
 
 
+FALSY_PAYLOADS = {"0", "false", "0.0"}
+
+
+def _vr_falsy_payload(cfg, req, flask_a, facts, drv):
+    # Werkzeug before 3.1: CallbackDict does dict.__init__(self, initial or ()), so a falsy
+    # non-dict payload (0, false) opens as an empty session; Werkzeug 3.1 does dict(0): HTTP 500.
+    return (drv.get("status") == 500 and flask_a["status"] == 200 and facts.get("opened_keys") == []
+            and any(m.startswith("non_dict ") and m.split(" ", 1)[1] in FALSY_PAYLOADS for m in req.made))
+
+
+def _attrs(header: str) -> dict:
+    parts = header.split("; ")
+    out = {"<name=value>": parts[0]}
+    for p in parts[1:]:
+        k, _, v = p.partition("=")
+        out[k] = v
+    return out
+
+
+def _differing_attrs(flask_a, drv) -> set | None:
+    """The Set-Cookie attributes that differ when all else is equal (None: something else differs)."""
+    if any(flask_a.get(f) != drv.get(f) for f in ("status", "session")):
+        return None
+    a, b = flask_a["set_cookie"], drv.get("set_cookie", [])
+    if len(a) != len(b):
+        return None
+    names: set = set()
+    for x, y in zip(a, b):
+        ax, ay = _attrs(x), _attrs(y)
+        names |= {k for k in set(ax) | set(ay) if ax.get(k) != ay.get(k)}
+    return names
+
+
+def _only_attr(*allowed):
+    def pred(cfg, req, flask_a, facts, drv):
+        names = _differing_attrs(flask_a, drv)
+        if names is None or not names or not names <= set(allowed):
+            return False
+        # Vary may differ too, by the accessed rule
+        return flask_a["vary"] == drv.get("vary") or facts.get("accessed") is False
+    return pred
+
+
+def _vr_request_bytes(cfg, req, flask_a, facts, drv):
+    # Werkzeug before 2.3 decodes the Cookie header as UTF-8 (errors="replace") before parsing, so
+    # non-ASCII names and values read differently (3.x keeps latin-1 code points).
+    return any(ord(ch) > 127 for h in req.cookies for ch in h) or any(ord(ch) > 127 for ch in cookie_name(cfg))
+
+
+def _vr_quoted(cfg, req, flask_a, facts, drv):
+    # Werkzeug before 2.3 parses and unquotes cookies with another grammar (_cookie_parse_impl).
+    return any('"' in h or "\\" in h or "," in h for h in req.cookies) or len(req.cookies) > 1
+
+
 # Classifiers of the differences between an older Flask (in this process) and the session
 # layer's Flask 3.1.3 semantics (the driver). Used only when the Flask here is older than 3.1.3.
 VERSION_RULES: dict = {
     "vary-on-any-access (3.1.3)": _vr_vary_accessed,
     "partitioned (3.1)": _vr_partitioned,
+    "falsy-payload-opens-empty (Werkzeug < 3.1)": _vr_falsy_payload,
+    "domain-attribute (Werkzeug < 2.3)": _only_attr("Domain"),
+    "path-attribute (Werkzeug < 2.3)": _only_attr("Path"),
+    "domain-and-path-attributes (Werkzeug < 2.3)": _only_attr("Domain", "Path", "Partitioned", "Secure"),
+    "request-non-ascii (Werkzeug < 2.3 decodes Cookie as UTF-8)": _vr_request_bytes,
+    "request-quoting-or-commas (Werkzeug < 2.3 cookie grammar)": _vr_quoted,
 }
 
 
@@ -727,6 +793,18 @@ def compare(cfg, req: Request, flask_a: dict, facts: dict, drv: dict | None) -> 
     return problems, applied
 
 
+def config_version_rule(cfg: dict, flask_error: str | None, ours: dict | None) -> str | None:
+    """Why an older Flask and the driver disagree on accepting a configuration (None: unexplained)."""
+    domain = cfg["cookie_domain"] or ""
+    if flask_error and "Setting 'domain'" in flask_error and ours is not None:
+        # Werkzeug before 2.3 refuses a Domain without a dot (localhost, "", "." ...).
+        return "domain-without-dot-refused (Werkzeug < 2.3)"
+    if flask_error is None and ours is None and domain.isascii():
+        # Werkzeug before 2.3 IDNA-encodes only non-ASCII domains ("a..b" passes).
+        return "ascii-domain-not-idna-checked (Werkzeug < 2.3)"
+    return None
+
+
 def check_case(c: Case, command: list[str], join: str, verbose: bool) -> list[str]:
     cfg = c.cfg
     argv = config_argv(cfg)
@@ -754,6 +832,11 @@ def check_case(c: Case, command: list[str], join: str, verbose: bool) -> list[st
             req = c.next_request(previous, ser)
             line = req.line()
             ours = drv.ask(line)
+            if not REFERENCE and (side.config_error is not None) != (ours is None):
+                rule = config_version_rule(cfg, side.config_error, ours)
+                if rule:
+                    count("rule " + rule)
+                    return problems
             if side.config_error is not None:
                 count("config refused by Flask")
                 if ours is not None:
