@@ -215,13 +215,53 @@ impl Codec {
     /// Writes `value` as a cookie signed at `timestamp` (Unix seconds) with the newest key:
     /// the bytes Flask writes for the same value, key and time.
     pub fn dump(&self, value: &Value, timestamp: u64) -> Result<String, Error> {
+        self.dump_with(timestamp, |json| {
+            json::write(value, &self.json, self.limits.max_depth, json)
+        })
+    }
+
+    /// [`Codec::dump`] of a dict on its own (a session), without moving or cloning it into a
+    /// [`Value`]: the same cookie as `dump(&Value::Dict(dict.clone()), timestamp)`.
+    ///
+    /// ```
+    /// use flask_cookie::{Codec, Dict};
+    ///
+    /// let codec = Codec::flask("test key").build()?;
+    /// let mut session = Dict::new();
+    /// session.insert("a", 1);
+    /// assert_eq!(
+    ///     codec.dump_dict(&session, 1_700_000_000)?,
+    ///     "eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dump_dict(&self, dict: &crate::Dict, timestamp: u64) -> Result<String, Error> {
+        self.dump_with(timestamp, |json| {
+            json::write_dict(dict, &self.json, self.limits.max_depth, json)
+        })
+    }
+
+    /// The JSON text this codec writes for a dict on its own (see [`Codec::to_json`]).
+    pub fn dict_to_json(&self, dict: &crate::Dict) -> Result<String, DumpError> {
+        let mut out = Vec::with_capacity(128);
+        json::write_dict(dict, &self.json, self.limits.max_depth, &mut out)?;
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Signs what `write` appends to the (empty) JSON buffer, at `timestamp`.
+    fn dump_with(
+        &self,
+        timestamp: u64,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), DumpError>,
+    ) -> Result<String, Error> {
         if DateTime::from_unix(i64::try_from(timestamp).unwrap_or(i64::MAX)).is_none() {
             return Err(DumpError::TimestampOutOfRange { timestamp }.into());
         }
         // The JSON goes to this thread's reused buffer; only the cookie is allocated.
         with_scratch(&DUMP_JSON, Vec::new, |json| {
             json.clear();
-            let written = json::write(value, &self.json, self.limits.max_depth, json);
+            let written = write(json);
             let result = written.map(|()| {
                 let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
                 payload::encode(json, &mut out);

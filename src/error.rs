@@ -349,3 +349,21 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+impl Error {
+    /// `true` for the errors after which Flask's `open_session` starts a new, empty session:
+    /// a bad signature, an expired signature, a malformed timestamp. Not for a validly signed
+    /// timestamp past the year 9999 ([`TimestampError::OutOfRange`]): itsdangerous then fails
+    /// making a `datetime` of it, an error Flask does not catch (HTTP 500), as for
+    /// [`Error::BadPayload`].
+    ///
+    /// Unlike [`Error::is_bad_signature`], which also covers an expired cookie, this is the
+    /// question a session layer asks (see [`crate::session::open_session`]).
+    pub fn starts_new_session(&self) -> bool {
+        match self {
+            Error::BadSignature(_) | Error::Expired(_) => true,
+            Error::MalformedTimestamp(e) => !matches!(e, TimestampError::OutOfRange { .. }),
+            _ => false,
+        }
+    }
+}

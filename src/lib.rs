@@ -22,7 +22,9 @@
 //! * [`payload`]: zlib compression when it pays, capped inflating;
 //! * [`json`]: the Python JSON dialect (what `json.dumps` writes and `json.loads` reads);
 //! * [`tag`] and [`http_date`]: Flask's tagged JSON and Werkzeug's HTTP dates;
-//! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors.
+//! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors;
+//! * [`session`]: Flask's session layer (the request's cookie, `modified`/`accessed`
+//!   tracking, the response's `Set-Cookie` and `Vary`).
 //!
 //! With the `ffi` feature (on by default), [`ffi`] adds the C ABI declared in
 //! `include/flask_cookie.h`. It is the only module with `unsafe` code.
@@ -51,6 +53,7 @@ pub mod http_date;
 pub mod json;
 pub mod payload;
 mod scratch;
+pub mod session;
 pub mod signer;
 pub mod tag;
 pub mod timed;
@@ -65,7 +68,7 @@ pub use error::{
 pub use json::{JsonError, JsonErrorKind, JsonOptions};
 pub use signer::{Digest, KeyDerivation, SecretKey};
 pub use tag::{TagError, TagErrorKind};
-pub use value::{DateTime, Dict, Int, IntError, Text, Value};
+pub use value::{DateTime, Dict, Entry, Int, IntError, OccupiedEntry, Text, VacantEntry, Value};
 
 /// The README's Rust examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

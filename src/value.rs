@@ -544,8 +544,9 @@ impl Dict {
 
     /// Inserts or replaces (in place) the value for `key`; returns the old value.
     /// Linear in the number of entries.
-    pub fn insert(&mut self, key: impl Into<Text>, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Value>) -> Option<Value> {
         let key = key.into();
+        let value = value.into();
         match self.entries.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
             None => {
@@ -832,5 +833,527 @@ mod small_bytes_tests {
             let longer = Text::from(format!("{s}b"));
             assert!(inline < longer && heap < longer);
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API a service needs around a session (issue 10, item 2): more of `dict`'s methods, typed
+// accessors, Python truthiness and conversions from Rust types.
+// ---------------------------------------------------------------------------------------------
+
+impl Dict {
+    /// The value for `key`, mutably.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut d: Dict = [("n", Value::from(1))].into_iter().collect();
+    /// if let Some(v) = d.get_mut("n") {
+    ///     *v = Value::from(2);
+    /// }
+    /// assert_eq!(d.get("n"), Some(&Value::from(2)));
+    /// ```
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k.as_wtf8() == key.as_bytes())
+            .map(|(_, v)| v)
+    }
+
+    /// `true` when `key` is present (Python's `key in d`).
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|(k, _)| k.as_wtf8() == key.as_bytes())
+    }
+
+    /// Removes every entry (Python's `d.clear()`).
+    pub fn clear(&mut self) {
+        // Through `Value`'s own drop, which never recurses.
+        self.entries.clear();
+    }
+
+    /// Keeps the entries for which `keep` returns `true`, in order.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut d: Dict = [("a", Value::from(1)), ("b", Value::from(2))].into_iter().collect();
+    /// d.retain(|k, _| k != "a");
+    /// assert_eq!(d.len(), 1);
+    /// assert!(d.contains_key("b"));
+    /// ```
+    pub fn retain(&mut self, mut keep: impl FnMut(&Text, &mut Value) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// The entry for `key`, to read, change or insert in place with one lookup.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut d = Dict::new();
+    /// *d.entry("visits").or_insert(0) = Value::from(1);
+    /// d.entry("visits").and_modify(|v| *v = Value::from(v.as_i64().unwrap_or(0) + 1));
+    /// assert_eq!(d.get("visits"), Some(&Value::from(2)));
+    /// ```
+    pub fn entry(&mut self, key: impl Into<Text>) -> Entry<'_> {
+        let key = key.into();
+        match self.entries.iter().position(|(k, _)| *k == key) {
+            Some(index) => Entry::Occupied(OccupiedEntry {
+                entries: &mut self.entries,
+                index,
+            }),
+            None => Entry::Vacant(VacantEntry {
+                entries: &mut self.entries,
+                key,
+            }),
+        }
+    }
+
+    /// Entries in insertion order, values mutable.
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&Text, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    /// Values in insertion order.
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+static NONE: Value = Value::None;
+static EMPTY_TEXT: &Text = &Text {
+    wtf8: SmallBytes::new(),
+    utf8: true,
+};
+
+/// One entry of a [`Dict`], from [`Dict::entry`].
+#[derive(Debug)]
+pub enum Entry<'a> {
+    /// The key is present.
+    Occupied(OccupiedEntry<'a>),
+    /// The key is absent.
+    Vacant(VacantEntry<'a>),
+}
+
+/// A present entry of a [`Dict`].
+#[derive(Debug)]
+pub struct OccupiedEntry<'a> {
+    entries: &'a mut Vec<(Text, Value)>,
+    /// In bounds: the entry borrows the dict, so nothing else can shrink it.
+    index: usize,
+}
+
+/// The entry at `index`, which the caller knows is in bounds (an [`OccupiedEntry`]'s index,
+/// or the index of the last entry just pushed).
+// In bounds by construction (see the callers); `entries` cannot change in between.
+#[allow(clippy::indexing_slicing)]
+fn slot_at(entries: &mut [(Text, Value)], index: usize) -> &mut (Text, Value) {
+    &mut entries[index]
+}
+
+/// An absent entry of a [`Dict`]: inserting appends it (Python's insertion order).
+#[derive(Debug)]
+pub struct VacantEntry<'a> {
+    entries: &'a mut Vec<(Text, Value)>,
+    key: Text,
+}
+
+impl<'a> Entry<'a> {
+    /// The key.
+    pub fn key(&self) -> &Text {
+        match self {
+            Entry::Occupied(e) => e.key(),
+            Entry::Vacant(e) => &e.key,
+        }
+    }
+
+    /// The value, inserting `default` first when absent (Python's `d.setdefault(k, v)`).
+    pub fn or_insert(self, default: impl Into<Value>) -> &'a mut Value {
+        match self {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(default),
+        }
+    }
+
+    /// The value, inserting `make()` first when absent.
+    pub fn or_insert_with<V: Into<Value>>(self, make: impl FnOnce() -> V) -> &'a mut Value {
+        match self {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(make()),
+        }
+    }
+
+    /// Changes the value in place when present.
+    pub fn and_modify(self, change: impl FnOnce(&mut Value)) -> Entry<'a> {
+        match self {
+            Entry::Occupied(mut e) => {
+                change(e.get_mut());
+                Entry::Occupied(e)
+            }
+            vacant => vacant,
+        }
+    }
+}
+
+impl<'a> OccupiedEntry<'a> {
+    /// The key.
+    pub fn key(&self) -> &Text {
+        // `get` cannot miss (see `index`); the fallback only keeps this free of panics.
+        self.entries.get(self.index).map_or(EMPTY_TEXT, |(k, _)| k)
+    }
+
+    /// The value.
+    pub fn get(&self) -> &Value {
+        self.entries.get(self.index).map_or(&NONE, |(_, v)| v)
+    }
+
+    /// The value, mutably.
+    pub fn get_mut(&mut self) -> &mut Value {
+        &mut slot_at(self.entries, self.index).1
+    }
+
+    /// The value, mutably, for the entry's whole borrow.
+    pub fn into_mut(self) -> &'a mut Value {
+        &mut slot_at(self.entries, self.index).1
+    }
+
+    /// Replaces the value in place; returns the old one.
+    pub fn insert(&mut self, value: impl Into<Value>) -> Value {
+        std::mem::replace(self.get_mut(), value.into())
+    }
+
+    /// Removes the entry, keeping the order of the rest (Python's `del d[k]`); returns its
+    /// value.
+    pub fn remove(self) -> Value {
+        let index = self.index;
+        self.entries.remove(index).1
+    }
+}
+
+impl<'a> VacantEntry<'a> {
+    /// The key.
+    pub fn key(&self) -> &Text {
+        &self.key
+    }
+
+    /// Appends the entry; returns its value.
+    pub fn insert(self, value: impl Into<Value>) -> &'a mut Value {
+        let index = self.entries.len();
+        self.entries.push((self.key, value.into()));
+        // In bounds: `index` is the length before the push.
+        &mut slot_at(self.entries, index).1
+    }
+}
+
+impl Value {
+    /// Python's truthiness (`bool(value)`): `None`, `False`, `0`, `0.0`, `-0.0` and empty
+    /// strings, bytes, Markup and containers are false; everything else (NaN, every UUID and
+    /// datetime included) is true.
+    ///
+    /// ```
+    /// use flask_cookie::Value;
+    /// assert!(!Value::None.is_truthy());
+    /// assert!(!Value::from(0).is_truthy());
+    /// assert!(!Value::from("").is_truthy());
+    /// assert!(Value::from(f64::NAN).is_truthy());
+    /// assert!(Value::from("False").is_truthy());
+    /// ```
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => i.as_i64() != Some(0),
+            Value::Float(f) => *f != 0.0,
+            Value::Str(t) | Value::Markup(t) => !t.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(items) | Value::Tuple(items) => !items.is_empty(),
+            Value::Dict(d) => !d.is_empty(),
+            Value::Uuid(_) | Value::DateTime(_) => true,
+        }
+    }
+
+    /// The boolean, if this is a `bool` (not its truthiness: see [`Value::is_truthy`]).
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The float, if this is a `float` (an `int` is not converted).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is an `int` (any size).
+    pub fn as_int(&self) -> Option<&Int> {
+        match self {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is a `str` (lone surrogates included).
+    pub fn as_text(&self) -> Option<&Text> {
+        match self {
+            Value::Str(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The markup text, if this is a `Markup`.
+    pub fn as_markup(&self) -> Option<&Text> {
+        match self {
+            Value::Markup(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The bytes, if this is a `bytes`.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a `list`.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The items, mutably, if this is a `list`.
+    pub fn as_list_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a `tuple`.
+    pub fn as_tuple(&self) -> Option<&[Value]> {
+        match self {
+            Value::Tuple(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The UUID as its 128-bit integer, if this is a `uuid.UUID`.
+    pub fn as_uuid(&self) -> Option<u128> {
+        match self {
+            Value::Uuid(u) => Some(*u),
+            _ => None,
+        }
+    }
+
+    /// The datetime, if this is a `datetime.datetime`.
+    pub fn as_datetime(&self) -> Option<DateTime> {
+        match self {
+            Value::DateTime(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The dict, mutably, if this is one.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut v = Value::from(Dict::new());
+    /// v.as_dict_mut().unwrap().insert("a", 1);
+    /// assert_eq!(v.as_dict().unwrap().get("a"), Some(&Value::from(1)));
+    /// ```
+    pub fn as_dict_mut(&mut self) -> Option<&mut Dict> {
+        match self {
+            Value::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl From<f32> for Value {
+    fn from(v: f32) -> Value {
+        Value::Float(f64::from(v))
+    }
+}
+
+/// `bytes`.
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Bytes(v)
+    }
+}
+
+/// `bytes`.
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+
+/// `None` for `None`, the value otherwise.
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::None, Into::into)
+    }
+}
+
+macro_rules! value_from_tuple {
+    ($($name:ident),+) => {
+        /// A `tuple`.
+        impl<$($name: Into<Value>),+> From<($($name,)+)> for Value {
+            #[allow(non_snake_case)]
+            fn from(($($name,)+): ($($name,)+)) -> Value {
+                Value::Tuple(vec![$($name.into()),+])
+            }
+        }
+    };
+}
+value_from_tuple!(A);
+value_from_tuple!(A, B);
+value_from_tuple!(A, B, C);
+value_from_tuple!(A, B, C, D);
+value_from_tuple!(A, B, C, D, E);
+value_from_tuple!(A, B, C, D, E, F);
+
+#[cfg(test)]
+mod api_tests {
+    use super::*;
+
+    #[test]
+    fn dict_methods() {
+        let mut d = Dict::new();
+        assert_eq!(d.insert("a", 1), None);
+        assert_eq!(d.insert("b", "x"), None);
+        assert_eq!(d.insert("a", true), Some(Value::from(1)));
+        assert!(d.contains_key("a") && !d.contains_key("c"));
+        *d.get_mut("b").unwrap() = Value::from(2.5);
+        assert_eq!(d.get("b"), Some(&Value::Float(2.5)));
+        assert!(d.get_mut("zz").is_none());
+        d.retain(|_, v| v.as_bool().is_none());
+        assert_eq!(d.keys().map(|k| k.to_string()).collect::<Vec<_>>(), ["b"]);
+        for (_, v) in d.iter_mut() {
+            *v = Value::None;
+        }
+        assert_eq!(d.values().collect::<Vec<_>>(), [&Value::None]);
+        d.clear();
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn entry_api() {
+        let mut d = Dict::new();
+        assert_eq!(d.entry("k").key(), "k");
+        assert_eq!(*d.entry("k").or_insert(1), Value::from(1));
+        // Present: or_insert keeps the old value (setdefault).
+        assert_eq!(*d.entry("k").or_insert(9), Value::from(1));
+        d.entry("k").and_modify(|v| *v = Value::from(3));
+        d.entry("new").and_modify(|v| *v = Value::from(4));
+        assert!(!d.contains_key("new"));
+        *d.entry("w").or_insert_with(|| "x") = Value::from("y");
+        assert_eq!(d.get("w"), Some(&Value::from("y")));
+        match d.entry("k") {
+            Entry::Occupied(mut e) => {
+                assert_eq!(e.key(), "k");
+                assert_eq!(e.insert(5), Value::from(3));
+                assert_eq!(e.get(), &Value::from(5));
+            }
+            Entry::Vacant(_) => panic!("k is present"),
+        }
+        match d.entry("w") {
+            Entry::Occupied(e) => assert_eq!(e.remove(), Value::from("y")),
+            Entry::Vacant(_) => panic!("k is present"),
+        }
+        match d.entry("v") {
+            Entry::Vacant(e) => {
+                assert_eq!(e.key(), "v");
+                *e.insert(Value::None) = Value::from(6);
+            }
+            Entry::Occupied(_) => panic!("v is absent"),
+        }
+        let keys: Vec<String> = d.keys().map(|k| k.to_string()).collect();
+        assert_eq!(keys, ["k", "v"]);
+        assert_eq!(d.get("v"), Some(&Value::from(6)));
+    }
+
+    /// Python's `bool(x)` for each kind (checked against CPython by hand: `bool(float("nan"))`
+    /// is `True`, `bool(uuid.UUID(int=0))` is `True`, `bool(-0.0)` is `False`).
+    #[test]
+    fn truthiness() {
+        let falsy = [
+            Value::None,
+            Value::Bool(false),
+            Value::from(0),
+            Value::Float(0.0),
+            Value::Float(-0.0),
+            Value::from(""),
+            Value::Bytes(vec![]),
+            Value::List(vec![]),
+            Value::Tuple(vec![]),
+            Value::Dict(Dict::new()),
+            Value::Markup(Text::new()),
+        ];
+        for v in &falsy {
+            assert!(!v.is_truthy(), "{v:?}");
+        }
+        let truthy = [
+            Value::Bool(true),
+            Value::from(-1),
+            Value::Int(Int::from_decimal("100000000000000000000000").unwrap()),
+            Value::Float(f64::NAN),
+            Value::from("0"),
+            Value::from(vec![0u8]),
+            Value::List(vec![Value::None]),
+            Value::from((Value::None,)),
+            Value::Uuid(0),
+            Value::DateTime(DateTime::from_unix(0).unwrap()),
+            Value::Markup(Text::from("x")),
+        ];
+        for v in &truthy {
+            assert!(v.is_truthy(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn accessors_and_conversions() {
+        assert_eq!(Value::from(true).as_bool(), Some(true));
+        assert_eq!(Value::from(1).as_bool(), None);
+        assert_eq!(Value::from(1.5f32).as_f64(), Some(1.5));
+        assert_eq!(Value::from(1).as_f64(), None);
+        assert_eq!(Value::from(7).as_int(), Some(&Int::from(7)));
+        assert_eq!(Value::from(vec![1u8, 2]).as_bytes(), Some(&[1u8, 2][..]));
+        assert_eq!(Value::from(&b"z"[..]).as_bytes(), Some(&b"z"[..]));
+        assert_eq!(Value::from("s").as_text(), Some(&Text::from("s")));
+        assert_eq!(
+            Value::Markup(Text::from("m")).as_markup(),
+            Some(&Text::from("m"))
+        );
+        assert_eq!(
+            Value::from((1, "a")).as_tuple(),
+            Some(&[Value::from(1), Value::from("a")][..])
+        );
+        assert_eq!(Value::from((1, "a")).as_list(), None);
+        let mut l = Value::from(vec![Value::from(1)]);
+        l.as_list_mut().unwrap().push(Value::None);
+        assert_eq!(l.as_list().map(<[Value]>::len), Some(2));
+        assert_eq!(Value::Uuid(5).as_uuid(), Some(5));
+        let dt = DateTime::from_unix(10).unwrap();
+        assert_eq!(Value::from(dt).as_datetime(), Some(dt));
+        assert_eq!(Value::from(None::<i32>), Value::None);
+        assert_eq!(Value::from(Some("x")), Value::from("x"));
+        assert_eq!(
+            Value::from((1, 2, 3, 4, 5, 6))
+                .as_tuple()
+                .map(<[Value]>::len),
+            Some(6)
+        );
+        let mut d = Value::from(Dict::new());
+        d.as_dict_mut().unwrap().insert("a", 1);
+        assert_eq!(d.as_dict().unwrap().len(), 1);
+        assert!(Value::None.as_dict_mut().is_none());
     }
 }

@@ -314,6 +314,10 @@ fn usage_errors_are_exit_64() {
         &["open", "--secret-key", KEY, "--bogus", KAT_A1][..],
         &["open", "--secret-key", KEY, KAT_A1, KAT_A1][..],
         &["decode", "--secret-key", KEY, KAT_A1][..],
+        &["open", "--secret-key", KEY, "--timestamp", "5", KAT_A1][..],
+        &["dump", "--secret-key", KEY, "--now", "5"][..],
+        &["open", "--secret-key", KEY, "--max-age", "-1", KAT_A1][..],
+        &["completions"][..],
     ] {
         let o = run(args, None);
         assert_eq!(code(&o), 64, "{args:?}: {}", stderr(&o));
@@ -337,4 +341,106 @@ fn secrets_never_reach_stderr() {
     );
     assert_eq!(code(&o), 1);
     assert!(!stderr(&o).contains("hunter"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_for_every_command_and_version() {
+    for args in [
+        &["--help"][..],
+        &["help"][..],
+        &["open", "--help"][..],
+        &["verify", "--help"][..],
+        &["dump", "--help"][..],
+        &["decode", "--help"][..],
+        &["completions", "--help"][..],
+        &["help", "open"][..],
+    ] {
+        let o = run(args, None);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("Usage: flask-cookie"), "{args:?}: {out}");
+    }
+    // The exit statuses are part of every command's help.
+    let o = run(&["open", "--help"], None);
+    assert!(stdout(&o).contains("64 usage error"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("--key-derivation"), "{}", stdout(&o));
+    let o = run(&["--version"], None);
+    assert_eq!(
+        (code(&o), stdout(&o)),
+        (0, format!("flask-cookie {}\n", env!("CARGO_PKG_VERSION")))
+    );
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell], None);
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        assert!(stdout(&o).contains("secret-key"), "{shell}");
+    }
+    let o = run(&["completions", "tcsh"], None);
+    assert_eq!(code(&o), 64);
+}
+
+#[test]
+fn option_spellings_as_before() {
+    // `--name=value`, values starting with `-`, and the last of a repeated option wins.
+    let o = run(
+        &[
+            "open",
+            "--secret-key=-not this one",
+            "--secret-key",
+            KEY,
+            "--max-age=none",
+            "--now",
+            "1800000000",
+            "--",
+            KAT_A1,
+        ],
+        None,
+    );
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "{\"a\":1}\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &[
+            "verify",
+            "--secret-key",
+            "-dash",
+            "--now",
+            "1700000000",
+            KAT_A1,
+        ],
+        None,
+    );
+    assert_eq!(
+        code(&o),
+        1,
+        "a key starting with - is a key: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_errors_never_echo_a_secret() {
+    for args in [
+        &["open", "--secret-key", "hunter2", "--bogus", KAT_A1][..],
+        &[
+            "open",
+            "--fallback-key",
+            "hunter2",
+            "--digest",
+            "md5",
+            KAT_A1,
+        ][..],
+        &["dump", "--secret-key", "hunter2", "--now", "5"][..],
+        &["open", "--secret-key", "hunter2"][..],
+    ] {
+        let o = run(args, None);
+        assert_eq!(code(&o), 64, "{args:?}");
+        assert!(!stderr(&o).contains("hunter"), "{args:?}: {}", stderr(&o));
+    }
 }

@@ -139,7 +139,18 @@ pub fn write(
     max_depth: usize,
     out: &mut Vec<u8>,
 ) -> Result<(), DumpError> {
-    write::write(value, opts, max_depth, out)
+    write::write(write::Root::Value(value), opts, max_depth, out)
+}
+
+/// [`write()`] for a [`crate::Dict`] on its own: the text `write` gives for
+/// `Value::Dict(dict)`, without moving or cloning the dict into a `Value`.
+pub fn write_dict(
+    dict: &crate::Dict,
+    opts: &JsonOptions,
+    max_depth: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), DumpError> {
+    write::write(write::Root::Dict(dict), opts, max_depth, out)
 }
 
 /// Appends Python's `repr(f)` of a float (`1e+16`, `0.0001`, `-0.0`, `nan`, `inf`, `-inf`).

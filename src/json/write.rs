@@ -28,9 +28,16 @@ struct Writer<'a> {
     lone_surrogate: bool,
 }
 
+/// What [`write`] writes: a value, or a dict that is not inside a `Value` (a session).
+#[derive(Clone, Copy)]
+pub(super) enum Root<'a> {
+    Value(&'a Value),
+    Dict(&'a Dict),
+}
+
 /// Appends the JSON text of `value`; see [`super::write()`].
 pub(super) fn write(
-    value: &Value,
+    value: Root<'_>,
     opts: &JsonOptions,
     max_depth: usize,
     out: &mut Vec<u8>,
@@ -42,7 +49,10 @@ pub(super) fn write(
         out,
         lone_surrogate: false,
     };
-    let mut result = w.value(value, 0);
+    let mut result = match value {
+        Root::Value(v) => w.value(v, 0),
+        Root::Dict(d) => w.dict(d, 0),
+    };
     if result.is_ok() && w.lone_surrogate {
         result = Err(DumpError::LoneSurrogate);
     }
