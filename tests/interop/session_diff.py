@@ -766,15 +766,33 @@ def _vr_quoted(cfg, req, flask_a, facts, drv):
 
 # Classifiers of the differences between an older Flask (in this process) and the session
 # layer's Flask 3.1.3 semantics (the driver). Used only when the Flask here is older than 3.1.3.
+def _vr_empty_domain(cfg, req, flask_a, facts, drv):
+    # Flask before 3.0: get_cookie_domain returns `rv if rv else None`, so an empty
+    # SESSION_COOKIE_DOMAIN writes no Domain (3.0+ passes "" on and Werkzeug writes `Domain=`).
+    if cfg["cookie_domain"] != "" or flask_a["status"] != drv.get("status") or flask_a["session"] != drv.get("session"):
+        return False
+    ours = [_strip_attr(h, "Domain=") for h in drv.get("set_cookie", [])]
+    if cfg["partitioned"] and not HAS_PARTITIONED:
+        ours = [_strip_attr(h, "Partitioned") for h in ours]
+        if not cfg["secure"]:
+            ours = [_strip_attr(h, "Secure") for h in ours]
+    return ours == flask_a["set_cookie"] and (flask_a["vary"] == drv.get("vary") or facts.get("accessed") is False)
+
+
+WZ_V = _vtuple(WERKZEUG_VERSION)
+_OLD_WZ = WZ_V < (2, 3)
 VERSION_RULES: dict = {
-    "vary-on-any-access (3.1.3)": _vr_vary_accessed,
-    "partitioned (3.1)": _vr_partitioned,
-    "falsy-payload-opens-empty (Werkzeug < 3.1)": _vr_falsy_payload,
-    "domain-attribute (Werkzeug < 2.3)": _only_attr("Domain"),
-    "path-attribute (Werkzeug < 2.3)": _only_attr("Path"),
-    "domain-and-path-attributes (Werkzeug < 2.3)": _only_attr("Domain", "Path", "Partitioned", "Secure"),
-    "request-non-ascii (Werkzeug < 2.3 decodes Cookie as UTF-8)": _vr_request_bytes,
-    "request-quoting-or-commas (Werkzeug < 2.3 cookie grammar)": _vr_quoted,
+    name: pred for name, pred, applies in [
+        ("vary-on-any-access (Flask < 3.1.3)", _vr_vary_accessed, FLASK_V < (3, 1, 3)),
+        ("partitioned (Flask < 3.1)", _vr_partitioned, not HAS_PARTITIONED),
+        ("empty-domain-omitted (Flask < 3.0)", _vr_empty_domain, FLASK_V < (3, 0)),
+        ("falsy-payload-opens-empty (Werkzeug < 3.1)", _vr_falsy_payload, WZ_V < (3, 1)),
+        ("domain-attribute (Werkzeug < 2.3)", _only_attr("Domain"), _OLD_WZ),
+        ("path-attribute (Werkzeug < 2.3)", _only_attr("Path"), _OLD_WZ),
+        ("domain-and-path-attributes (Werkzeug < 2.3)", _only_attr("Domain", "Path", "Partitioned", "Secure"), _OLD_WZ),
+        ("request-non-ascii (Werkzeug < 2.3 decodes Cookie as UTF-8)", _vr_request_bytes, _OLD_WZ),
+        ("request-quoting-or-commas (Werkzeug < 2.3 cookie grammar)", _vr_quoted, _OLD_WZ),
+    ] if applies
 }
 
 
@@ -830,10 +848,10 @@ def compare(cfg, req: Request, flask_a: dict, facts: dict, drv: dict | None) -> 
 def config_version_rule(cfg: dict, flask_error: str | None, ours: dict | None) -> str | None:
     """Why an older Flask and the driver disagree on accepting a configuration (None: unexplained)."""
     domain = cfg["cookie_domain"] or ""
-    if flask_error and "Setting 'domain'" in flask_error and ours is not None:
+    if flask_error and "Setting 'domain'" in flask_error and ours is not None and _OLD_WZ:
         # Werkzeug before 2.3 refuses a Domain without a dot (localhost, "", "." ...).
         return "domain-without-dot-refused (Werkzeug < 2.3)"
-    if flask_error is None and ours is None and domain.isascii():
+    if flask_error is None and ours is None and domain.isascii() and _OLD_WZ:
         # Werkzeug before 2.3 IDNA-encodes only non-ASCII domains ("a..b" passes).
         return "ascii-domain-not-idna-checked (Werkzeug < 2.3)"
     return None
