@@ -696,7 +696,7 @@ def _vr_vary_accessed(cfg, req, flask_a, facts, drv):
     # (on_update); `len`, `in`, pop of a missing key and `session.modified = True` do not.
     return (flask_a["vary"] == [] and drv.get("vary") == ["Cookie"] and bool(req.ops)
             and facts.get("accessed") is False
-            and {k: v for k, v in flask_a.items() if k != "vary"} == {k: v for k, v in drv.items() if k != "vary"})
+            and all(flask_a[f] == drv.get(f) for f in ("status", "set_cookie", "session")))
 
 
 def _vr_partitioned(cfg, req, flask_a, facts, drv):
@@ -716,8 +716,8 @@ FALSY_PAYLOADS = {"0", "false", "0.0"}
 def _vr_falsy_payload(cfg, req, flask_a, facts, drv):
     # Werkzeug before 3.1: CallbackDict does dict.__init__(self, initial or ()), so a falsy
     # non-dict payload (0, false) opens as an empty session; Werkzeug 3.1 does dict(0): HTTP 500.
-    return (drv.get("status") == 500 and flask_a["status"] == 200 and facts.get("opened_keys") == []
-            and any(m.startswith("non_dict ") and m.split(" ", 1)[1] in FALSY_PAYLOADS for m in req.made))
+    return (drv.get("status") == 500 and drv.get("error") == "not_a_dict" and facts.get("opened_keys") == []
+            and any(m.startswith("non_dict ") and m.split(" ")[1] in FALSY_PAYLOADS for m in req.made))
 
 
 def _attrs(header: str) -> dict:
@@ -766,6 +766,21 @@ def _vr_quoted(cfg, req, flask_a, facts, drv):
 
 # Classifiers of the differences between an older Flask (in this process) and the session
 # layer's Flask 3.1.3 semantics (the driver). Used only when the Flask here is older than 3.1.3.
+def _vr_vary_failed_save(cfg, req, flask_a, facts, drv):
+    # Flask before 3.1.3: save_session reads `session.permanent` (SecureCookieSession.get sets
+    # `accessed`), so when writing the cookie fails (e.g. an invalid SameSite) the retry on the
+    # 500 response adds Vary: Cookie even for a view that never touched the session.
+    return (flask_a["status"] == 500 == drv.get("status") and bool(facts.get("save_errors"))
+            and flask_a["vary"] == ["Cookie"] and drv.get("vary") == [] and flask_a["set_cookie"] == drv.get("set_cookie"))
+
+
+def _vr_ascii_domain_label(cfg, req, flask_a, facts, drv):
+    # Werkzeug before 2.3 IDNA-encodes only non-ASCII domains: `a..b` or a 64-character label
+    # is written as it is, where Werkzeug 3 (and the driver) fail the write.
+    return (drv.get("status") == 500 and drv.get("error") == "domain_label"
+            and (cfg["cookie_domain"] or "").isascii() and flask_a["status"] == 200)
+
+
 def _vr_empty_domain(cfg, req, flask_a, facts, drv):
     # Flask before 3.0: get_cookie_domain returns `rv if rv else None`, so an empty
     # SESSION_COOKIE_DOMAIN writes no Domain (3.0+ passes "" on and Werkzeug writes `Domain=`).
@@ -784,12 +799,14 @@ _OLD_WZ = WZ_V < (2, 3)
 VERSION_RULES: dict = {
     name: pred for name, pred, applies in [
         ("vary-on-any-access (Flask < 3.1.3)", _vr_vary_accessed, FLASK_V < (3, 1, 3)),
+        ("vary-on-failed-save (Flask < 3.1.3)", _vr_vary_failed_save, FLASK_V < (3, 1, 3)),
         ("partitioned (Flask < 3.1)", _vr_partitioned, not HAS_PARTITIONED),
         ("empty-domain-omitted (Flask < 3.0)", _vr_empty_domain, FLASK_V < (3, 0)),
         ("falsy-payload-opens-empty (Werkzeug < 3.1)", _vr_falsy_payload, WZ_V < (3, 1)),
         ("domain-attribute (Werkzeug < 2.3)", _only_attr("Domain"), _OLD_WZ),
         ("path-attribute (Werkzeug < 2.3)", _only_attr("Path"), _OLD_WZ),
         ("domain-and-path-attributes (Werkzeug < 2.3)", _only_attr("Domain", "Path", "Partitioned", "Secure"), _OLD_WZ),
+        ("ascii-domain-not-idna-checked (Werkzeug < 2.3)", _vr_ascii_domain_label, _OLD_WZ),
         ("request-non-ascii (Werkzeug < 2.3 decodes Cookie as UTF-8)", _vr_request_bytes, _OLD_WZ),
         ("request-quoting-or-commas (Werkzeug < 2.3 cookie grammar)", _vr_quoted, _OLD_WZ),
     ] if applies
