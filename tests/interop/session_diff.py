@@ -960,7 +960,8 @@ def check_case(c: Case, command: list[str], join: str, verbose: bool) -> list[st
                 found, applied = compare(cfg, req, flask_a, facts, got)
                 applied.append("sig-not-canonical")
                 if found:
-                    found.insert(0, "(the --lenient driver)")
+                    found.insert(0, f"(the --lenient driver: {describe(got)})")
+                    found.append(f"reproduce (lenient): {reproducer(command, [*argv, '--lenient'], line)}")
             for rule in applied:
                 count("rule " + rule)
             if found or verbose:
