@@ -109,9 +109,8 @@ enum Command {
         codec: CodecArgs,
         #[command(flatten)]
         now: NowArg,
-        /// The cookie, or - to read it from stdin.
-        #[arg(value_name = "COOKIE")]
-        cookie: OsString,
+        #[command(flatten)]
+        cookie: CookieSource,
     },
     /// Verify a cookie's signature and age only; print nothing on success.
     #[command(after_help = EXIT_HELP)]
@@ -120,9 +119,23 @@ enum Command {
         codec: CodecArgs,
         #[command(flatten)]
         now: NowArg,
-        /// The cookie, or - to read it from stdin.
-        #[arg(value_name = "COOKIE")]
-        cookie: OsString,
+        #[command(flatten)]
+        cookie: CookieSource,
+    },
+    /// Read a session as tagged JSON on stdin (the session a view left, modified); print the
+    /// Set-Cookie value Flask 3.1 would send for it (without "Set-Cookie: "), or the
+    /// deletion of the cookie for an empty session. --max-age is not taken: the session's
+    /// --lifetime is the max age.
+    #[command(name = "set-cookie", after_help = DUMP_HELP)]
+    SetCookie {
+        #[command(flatten)]
+        codec: CodecArgs,
+        #[command(flatten)]
+        session: SessionArgs,
+        /// The response's time: the signing time, and what a permanent session's Expires
+        /// counts from (default: the clock).
+        #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true, value_parser = seconds)]
+        timestamp: Option<u64>,
     },
     /// Read a session as tagged JSON on stdin; print the cookie Flask would write.
     #[command(after_help = DUMP_HELP)]
@@ -189,6 +202,71 @@ struct CodecArgs {
     /// Default: 2678400, Flask's 31 days (itsdangerous preset: none).
     #[arg(long, value_name = "SECONDS|none", allow_hyphen_values = true, value_parser = max_age)]
     max_age: Option<MaxAge>,
+}
+
+/// Where `open` and `verify` get the cookie: the argument, or the request's Cookie headers.
+#[derive(Args)]
+struct CookieSource {
+    /// The cookie, or - to read it from stdin.
+    #[arg(
+        value_name = "COOKIE",
+        required_unless_present = "cookie_headers",
+        conflicts_with = "cookie_headers"
+    )]
+    cookie: Option<OsString>,
+    /// A Cookie request header's value (raw bytes); repeatable, in order. The cookie named
+    /// --cookie-name is picked as Flask does (Werkzeug's parse_cookie: first occurrence wins,
+    /// quoted values unescaped, several headers joined with ";").
+    #[arg(
+        long = "cookie-header",
+        value_name = "HEADER",
+        allow_hyphen_values = true
+    )]
+    cookie_headers: Vec<OsString>,
+    /// With --cookie-header: the session cookie's name (SESSION_COOKIE_NAME; default: session).
+    #[arg(long, value_name = "NAME")]
+    cookie_name: Option<String>,
+}
+
+/// The session cookie's settings (Flask's SESSION_COOKIE_* and friends); absent = Flask's
+/// default.
+#[derive(Args)]
+struct SessionArgs {
+    /// SESSION_COOKIE_NAME.
+    #[arg(long, value_name = "NAME", default_value = "session")]
+    cookie_name: String,
+    /// SESSION_COOKIE_DOMAIN (default: none; a port and leading dots are dropped).
+    #[arg(long, value_name = "DOMAIN", allow_hyphen_values = true)]
+    cookie_domain: Option<String>,
+    /// SESSION_COOKIE_PATH (default: APPLICATION_ROOT).
+    #[arg(long, value_name = "PATH", allow_hyphen_values = true)]
+    cookie_path: Option<String>,
+    /// APPLICATION_ROOT.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "/",
+        allow_hyphen_values = true
+    )]
+    application_root: String,
+    /// SESSION_COOKIE_HTTPONLY = False.
+    #[arg(long)]
+    no_httponly: bool,
+    /// SESSION_COOKIE_SECURE = True.
+    #[arg(long)]
+    secure: bool,
+    /// SESSION_COOKIE_SAMESITE: Strict, Lax or None, any case (default: none).
+    #[arg(long, value_name = "VALUE")]
+    samesite: Option<String>,
+    /// SESSION_COOKIE_PARTITIONED = True (implies Secure).
+    #[arg(long)]
+    partitioned: bool,
+    /// PERMANENT_SESSION_LIFETIME in seconds (default: 2678400, 31 days).
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    lifetime: Option<u64>,
+    /// MAX_COOKIE_SIZE: warn on stderr above this many bytes (default: 4093; 0: never).
+    #[arg(long, value_name = "BYTES")]
+    max_cookie_size: Option<usize>,
 }
 
 /// `--now`, for the commands that check expiry.
@@ -316,6 +394,91 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
         .map_err(|e| Failure::io("writing to stdout", e))
 }
 
+/// The cookie `open` and `verify` check: the argument (or stdin), or the one Flask picks from
+/// the Cookie headers.
+fn cookie_from(source: CookieSource) -> Result<Vec<u8>, Failure> {
+    if let Some(cookie) = source.cookie {
+        if source.cookie_name.is_some() {
+            return Err(Failure::usage("--cookie-name picks from --cookie-header"));
+        }
+        return cookie_arg(cookie);
+    }
+    let headers: Vec<Vec<u8>> = source.cookie_headers.into_iter().map(os_bytes).collect();
+    let name = source.cookie_name.as_deref().unwrap_or("session");
+    match flask_cookie::session::cookie_value(&headers, name) {
+        // Flask's `if not val:` — no cookie, or an empty one: a new session.
+        Some(v) if !v.is_empty() => Ok(v.into_bytes()),
+        _ => Err(Failure {
+            code: EXIT_BAD_SIGNATURE,
+            message: format!(
+                "no {name:?} cookie in the Cookie header (Flask starts a new, empty session)"
+            ),
+        }),
+    }
+}
+
+/// `set-cookie`: Flask's `save_session` for a modified session holding the JSON on stdin.
+fn set_cookie(
+    mut codec: CodecArgs,
+    session: SessionArgs,
+    timestamp: Option<u64>,
+) -> Result<(), Failure> {
+    use flask_cookie::session::{save_session, Session, SessionConfig};
+    if codec.max_age.is_some() {
+        return Err(Failure::usage(
+            "set-cookie takes --lifetime (PERMANENT_SESSION_LIFETIME), not --max-age",
+        ));
+    }
+    let key = secret_key(&mut codec)?;
+    let fallbacks: Vec<SecretKey> = codec
+        .fallback_keys
+        .drain(..)
+        .map(|k| SecretKey::from(os_bytes(k)))
+        .collect();
+    let mut b = SessionConfig::builder(builder(&codec.signing, key).fallback_keys(fallbacks))
+        .cookie_name(session.cookie_name)
+        .domain(session.cookie_domain.as_deref())
+        .path(session.cookie_path.as_deref())
+        .application_root(session.application_root)
+        .httponly(!session.no_httponly)
+        .secure(session.secure)
+        .samesite(session.samesite.as_deref())
+        .partitioned(session.partitioned);
+    if let Some(l) = session.lifetime {
+        b = b.lifetime(l);
+    }
+    if let Some(m) = session.max_cookie_size {
+        b = b.max_cookie_size(m);
+    }
+    let config = b
+        .build()
+        .map_err(|e| Failure::usage(format!("invalid configuration: {e}")))?;
+    let input = read_stdin("the JSON")?;
+    let value = config.codec().from_json(&input).map_err(|e| Failure {
+        code: EXIT_DATA,
+        message: format!("stdin is not tagged JSON: {e}"),
+    })?;
+    let dict = value.into_dict().map_err(|_| Failure {
+        code: EXIT_DATA,
+        message: "stdin is not a session: the top level must be a JSON object".to_owned(),
+    })?;
+    let mut s = Session::new();
+    // The view set these keys: the session is modified (an empty one: cleared).
+    s.clear();
+    s.update(dict.into_entries());
+    let now = timestamp.unwrap_or_else(flask_cookie::timed::system_now);
+    let out = save_session(&config, &s, now).map_err(|e| Failure {
+        code: EXIT_DATA,
+        message: e.to_string(),
+    })?;
+    if let Some(w) = &out.too_large {
+        eprintln!("flask-cookie: warning: {w}");
+    }
+    let mut header = out.set_cookie.unwrap_or_default();
+    header.push('\n');
+    write_stdout(header.as_bytes())
+}
+
 fn cookie_arg(cookie: OsString) -> Result<Vec<u8>, Failure> {
     let c = os_bytes(cookie);
     if c == b"-" {
@@ -353,7 +516,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Open { codec, now, cookie } => {
             let codec = build_codec(codec)?;
-            let cookie = cookie_arg(cookie)?;
+            let cookie = cookie_from(cookie)?;
             let now = now.now.unwrap_or_else(flask_cookie::timed::system_now);
             let opened = codec.open(&cookie, now)?;
             let mut json = codec.to_json(&opened.value).map_err(Error::from)?;
@@ -362,7 +525,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Verify { codec, now, cookie } => {
             let codec = build_codec(codec)?;
-            let cookie = cookie_arg(cookie)?;
+            let cookie = cookie_from(cookie)?;
             let now = now.now.unwrap_or_else(flask_cookie::timed::system_now);
             codec.verify(&cookie, now)?;
             Ok(())
@@ -379,6 +542,11 @@ fn run(command: Command) -> Result<(), Failure> {
             cookie.push('\n');
             write_stdout(cookie.as_bytes())
         }
+        Command::SetCookie {
+            codec,
+            session,
+            timestamp,
+        } => set_cookie(codec, session, timestamp),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "flask-cookie", &mut out);

@@ -444,3 +444,104 @@ fn usage_errors_never_echo_a_secret() {
         assert!(!stderr(&o).contains("hunter"), "{args:?}: {}", stderr(&o));
     }
 }
+
+/// `open`/`verify --cookie-header`: the cookie Flask picks (quoted, first occurrence wins,
+/// several headers joined with ";"); none or an empty one is exit 1 (Flask: a new session).
+#[test]
+fn cookie_from_cookie_headers() {
+    let a1 = "eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE";
+    let quoted = format!("theme=x; session=\"{a1}\"");
+    let out = run(
+        &[
+            "open",
+            "--secret-key",
+            "test key",
+            "--now",
+            "1700000060",
+            "--cookie-header",
+            &quoted,
+            "--cookie-header",
+            "session=junk",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, b"{\"a\":1}\n");
+    let named = format!("session=junk; sid={a1}");
+    let out = run(
+        &[
+            "verify",
+            "--secret-key",
+            "test key",
+            "--now",
+            "1700000060",
+            "--cookie-header",
+            &named,
+            "--cookie-name",
+            "sid",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    for header in ["other=1", "session="] {
+        let out = run(
+            &["verify", "--secret-key", "k", "--cookie-header", header],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+    }
+    // A cookie argument and --cookie-header exclude each other; --cookie-name needs headers.
+    let out = run(
+        &["open", "--secret-key", "k", "x", "--cookie-header", "a=1"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(64));
+    let out = run(
+        &["open", "--secret-key", "k", "--cookie-name", "s", "x"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(64));
+}
+
+/// `set-cookie`: the header Flask 3.1.3 sends. Known answer made by a Flask app (SECRET_KEY
+/// "test key", SESSION_COOKIE_SAMESITE "lax", SESSION_COOKIE_DOMAIN ".x.org:80", a view doing
+/// `session.update({"a": 1, "_permanent": True})`, `time.time` and `datetime.now` frozen at
+/// 1700000060, `app.test_client().get("/").headers["Set-Cookie"]`).
+#[test]
+fn set_cookie_is_what_flask_sends() {
+    let out = run(
+        &[
+            "set-cookie",
+            "--secret-key",
+            "test key",
+            "--timestamp",
+            "1700000060",
+            "--samesite",
+            "lax",
+            "--cookie-domain",
+            ".x.org:80",
+        ],
+        Some(b"{\"a\": 1, \"_permanent\": true}"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "session=eyJfcGVybWFuZW50Ijp0cnVlLCJhIjoxfQ.ZVPxPA.w7eA1M1RoGQUTJkGx-EvVBQDugo; \
+         Domain=x.org; Expires=Fri, 15 Dec 2023 22:14:20 GMT; HttpOnly; Path=/; SameSite=Lax\n"
+    );
+    // An empty session: Werkzeug's delete_cookie (checked in tests/session_vectors.rs).
+    let out = run(&["set-cookie", "--secret-key", "k"], Some(b"{}"));
+    assert_eq!(
+        out.stdout,
+        b"session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/\n"
+    );
+    let out = run(&["set-cookie", "--secret-key", "k"], Some(b"[1]"));
+    assert_eq!(out.status.code(), Some(65));
+    let out = run(
+        &["set-cookie", "--secret-key", "k", "--samesite", "sideways"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(64));
+    let out = run(&["set-cookie", "--secret-key", "k", "--max-age", "5"], None);
+    assert_eq!(out.status.code(), Some(64));
+}

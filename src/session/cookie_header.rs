@@ -202,15 +202,10 @@ fn for_each_cookie(header: &[u8], mut f: impl FnMut(&[u8], &[u8]) -> bool) {
     s.push(b';');
     let s = s.as_slice();
     let n = s.len();
-    // For the lazy `.*?\s*;`: `semi_after_ws[k]`: the `;` at or after `k` past whitespace only;
-    // `lazy_end[k]`: the first `k' >= k` where `\s*;` matches, with no newline in `k..k'`.
-    let lazy_end = lazy_ends(s);
-    let skip_ws = |mut i: usize| {
-        while s.get(i).is_some_and(|&b| re_ascii_space(b)) {
-            i += 1;
-        }
-        i
-    };
+    // A lazy value scan that failed at the newline at `lazy_fail`: any later scan starting at
+    // or before it fails there too (the earlier scan tried every end position up to it), so
+    // failures cost linear time overall, as they need not in Python.
+    let mut lazy_fail: Option<usize> = None;
     let mut pos = 0;
     while pos < n {
         let Some(m) = s
@@ -225,15 +220,23 @@ fn for_each_cookie(header: &[u8], mut f: impl FnMut(&[u8], &[u8]) -> bool) {
         let matched: Option<(&[u8], usize)> = if s.get(m) == Some(&b';') {
             Some((&[][..], m))
         } else {
-            let v = skip_ws(m + 1);
+            let v = skip_ws(s, m + 1);
             quoted_value(s, v)
                 .and_then(|close| {
-                    let semi = skip_ws(close + 1);
+                    let semi = skip_ws(s, close + 1);
                     (s.get(semi) == Some(&b';')).then(|| (s.get(v..=close).unwrap_or(&[]), semi))
                 })
                 .or_else(|| {
-                    let end = lazy_end.get(v).copied().flatten()?;
-                    Some((s.get(v..end).unwrap_or(&[]), skip_ws(end)))
+                    if lazy_fail.is_some_and(|nl| v <= nl) {
+                        return None;
+                    }
+                    match lazy_value_end(s, v) {
+                        Ok(end) => Some((s.get(v..end).unwrap_or(&[]), skip_ws(s, end))),
+                        Err(nl) => {
+                            lazy_fail = Some(nl);
+                            None
+                        }
+                    }
                 })
         };
         match matched {
@@ -242,12 +245,20 @@ fn for_each_cookie(header: &[u8], mut f: impl FnMut(&[u8], &[u8]) -> bool) {
                 if !name.is_empty() && !f(name, py_strip(value)) {
                     return;
                 }
-                pos = skip_ws(semi + 1);
+                pos = skip_ws(s, semi + 1);
             }
             // No match at `pos`, nor at any position up to the `=` at `m`.
             None => pos = m + 1,
         }
     }
+}
+
+/// The index of the first byte at or after `i` that `\s` does not match.
+fn skip_ws(s: &[u8], mut i: usize) -> usize {
+    while s.get(i).is_some_and(|&b| re_ascii_space(b)) {
+        i += 1;
+    }
+    i
 }
 
 /// `"(?:[^\\"]|\\.)*"` at `start`: the index of the closing quote.
@@ -269,31 +280,31 @@ fn quoted_value(s: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// For each start `k`, where `.*?\s*;` ends its `.*?`: the first `k' >= k` at which `\s*;`
-/// matches, provided no newline lies in `k..k'`; `None` when a newline comes first.
-fn lazy_ends(s: &[u8]) -> Vec<Option<usize>> {
-    let n = s.len();
-    let mut out = vec![None; n + 1];
-    // `ws_semi[k]`: `\s*;` matches at `k`.
-    let mut ws_semi = vec![false; n + 1];
-    for k in (0..n).rev() {
-        let b = s.get(k).copied().unwrap_or(0);
-        let here = b == b';' || (re_ascii_space(b) && ws_semi.get(k + 1).copied().unwrap_or(false));
-        if let Some(slot) = ws_semi.get_mut(k) {
-            *slot = here;
-        }
-        let value = if here {
-            Some(k)
-        } else if b == b'\n' {
-            None
-        } else {
-            out.get(k + 1).copied().flatten()
-        };
-        if let Some(slot) = out.get_mut(k) {
-            *slot = value;
+/// `.*?\s*;` from `start`: `Ok(k)`, the end of the shortest `.*?` (the first `k` at which `\s*;`
+/// matches, no newline before it), or `Err(nl)`, the newline that stops `.` first.
+fn lazy_value_end(s: &[u8], start: usize) -> Result<usize, usize> {
+    let mut k = start;
+    loop {
+        match s.get(k) {
+            // The input ends with `;`, so the scan ends at one at the latest.
+            None | Some(b';') => return Ok(k),
+            Some(&b) if re_ascii_space(b) => {
+                // `\s*;` from anywhere in this run of whitespace lands on the same byte.
+                let j = skip_ws(s, k);
+                if s.get(j) == Some(&b';') {
+                    return Ok(k);
+                }
+                if let Some(off) = s
+                    .get(k..j)
+                    .and_then(|run| run.iter().position(|&c| c == b'\n'))
+                {
+                    return Err(k + off);
+                }
+                k = j;
+            }
+            Some(_) => k += 1,
         }
     }
-    out
 }
 
 #[cfg(test)]

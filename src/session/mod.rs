@@ -26,6 +26,8 @@
 
 pub mod config;
 pub mod cookie_header;
+mod idna;
+mod idna_table;
 pub mod set_cookie;
 
 use std::cell::Cell;

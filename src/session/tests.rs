@@ -174,3 +174,26 @@ fn vary_merging() {
     assert_eq!(vary_with_cookie(Some("\"unclosed")), "Cookie");
     assert_eq!(vary_with_cookie(Some("COOKIE")), "COOKIE");
 }
+
+#[test]
+fn starts_new_session_follows_flask() {
+    use crate::error::{DumpError, PayloadError, SignatureError, TimestampError};
+    let codec = crate::Codec::flask("test key").build().unwrap();
+    let expired = codec.open(A1, NOW + 40 * 86_400).unwrap_err();
+    assert!(matches!(expired, Error::Expired(_)));
+    assert!(expired.starts_new_session() && expired.is_bad_signature());
+    for e in [
+        Error::BadSignature(SignatureError::Mismatch),
+        Error::MalformedTimestamp(TimestampError::Base64),
+        Error::MalformedTimestamp(TimestampError::TooLong { bytes: 9 }),
+    ] {
+        assert!(e.starts_new_session(), "{e:?}");
+    }
+    for e in [
+        Error::MalformedTimestamp(TimestampError::OutOfRange { timestamp: 1 << 40 }),
+        Error::BadPayload(PayloadError::Base64),
+        Error::Dump(DumpError::LoneSurrogate),
+    ] {
+        assert!(!e.starts_new_session(), "{e:?}");
+    }
+}
