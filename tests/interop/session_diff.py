@@ -396,7 +396,9 @@ def serve(argv: list[str]) -> int:
     out = sys.stdout
     for line in sys.stdin:
         req = json.loads(line)
-        answer, _ = side.respond(req)
+        answer, facts = side.respond(req)
+        if facts.get("too_large"):
+            answer["too_large"] = True  # as examples/respond.rs reports Werkzeug's size warning
         out.write(json.dumps(answer, ensure_ascii=True) + "\n")
         out.flush()
     return 0
