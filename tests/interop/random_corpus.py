@@ -37,6 +37,7 @@ import flaskref as fr  # noqa: E402
 # "crash" is a timestamp after 9999 (Flask's HTTP 500): exit 3, as a bad payload.
 EXIT = {"ok": 0, "bad_signature": 1, "crash": 3, "expired": 2, "bad_payload": 3}
 T0 = 1700000000
+NO_FALLBACKS = False  # --no-fallback-keys: for Flask before 3.1 (no SECRET_KEY_FALLBACKS)
 
 
 def rand_config(r: random.Random) -> dict:
@@ -78,6 +79,8 @@ class Case:
         self.index = index
         r = random.Random(f"{seed}/{index}")
         self.cfg = rand_config(r)
+        if NO_FALLBACKS:
+            self.cfg["fallback_keys"] = []
         self.ref = fr.Ref(self.cfg)
         if self.cfg["preset"] == "flask":
             self.session = fr.rand_session(r)
@@ -232,11 +235,16 @@ def main() -> int:
     ap.add_argument("--bin", default=str(ROOT / "target" / "debug" / "flask-cookie"),
                     help="the flask-cookie binary (default target/debug/flask-cookie)")
     ap.add_argument("--only", type=int, default=None, help="run only this case index")
+    ap.add_argument("--no-fallback-keys", action="store_true",
+                    help="configurations without fallback keys (Flask before 3.1 has no SECRET_KEY_FALLBACKS)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
+    global NO_FALLBACKS
+    NO_FALLBACKS = args.no_fallback_keys
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**48)
-    print(f"seed {seed} ({args.cases} cases; reproduce with --seed {seed} --cases {args.cases})", flush=True)
+    print(f"seed {seed} ({args.cases} cases; Flask {fr.versions()['flask']}; reproduce with --seed {seed}"
+          f" --cases {args.cases}{' --no-fallback-keys' if NO_FALLBACKS else ''})", flush=True)
     binary = [os.path.abspath(args.bin)] if os.sep in args.bin else [args.bin]
     if binary[0].endswith(".py"):
         binary = [sys.executable, *binary]
