@@ -28,7 +28,7 @@
 //! As in Flask: a missing, badly signed or expired cookie gives a new empty session; a validly
 //! signed cookie whose payload does not decode answers HTTP 500 (Werkzeug's page) before the
 //! handler runs, unless [`FlaskSessionMiddleware::on_error`] says otherwise; the session is
-//! saved on every response, error responses of handlers included.
+//! saved on every response, handlers' error responses included.
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
@@ -219,15 +219,11 @@ where
             }
         };
         req.extensions_mut().insert(handle.clone());
-        let http_req = req.request().clone();
         let service = Rc::clone(&self.service);
         Box::pin(async move {
-            // A handler's error is answered here, so its session is saved as Flask saves the
-            // session of an error response.
-            let mut res = match service.call(req).await {
-                Ok(res) => res.map_into_left_body(),
-                Err(e) => ServiceResponse::new(http_req, e.error_response()).map_into_right_body(),
-            };
+            // Handlers' errors arrive as error responses (actix answers them itself), so their
+            // session is saved, as Flask saves the session of an error response.
+            let mut res = service.call(req).await?.map_into_left_body();
             match finish(&shared.config, &handle, res.headers_mut(), (shared.clock)()) {
                 Ok(()) => Ok(res),
                 Err(e) => {
