@@ -56,7 +56,10 @@ fn from_prefixed_env_matches_flask() {
                         .iter()
                         .map(|v| v.as_str().unwrap())
                         .collect();
-                    match (r["status"].as_u64().unwrap(), save_session(&config, &s, now)) {
+                    match (
+                        r["status"].as_u64().unwrap(),
+                        save_session(&config, &s, now),
+                    ) {
                         (200, Ok(out)) => {
                             let got: Vec<&str> = out.set_cookie.as_deref().into_iter().collect();
                             if got != want {
@@ -81,10 +84,10 @@ fn errors_name_the_variable_and_never_the_secret() {
     let e = SessionConfig::from_prefixed_env([("FLASK_SECRET_KEY", "12345")]).unwrap_err();
     assert_eq!(e.variable(), "FLASK_SECRET_KEY");
     assert!(!e.to_string().contains("12345"), "{e}");
-    let e = SessionConfig::from_prefixed_env([(
-        "FLASK_SECRET_KEY_FALLBACKS",
-        "hunter2",
-    ), ("FLASK_SECRET_KEY", "k")])
+    let e = SessionConfig::from_prefixed_env([
+        ("FLASK_SECRET_KEY_FALLBACKS", "hunter2"),
+        ("FLASK_SECRET_KEY", "k"),
+    ])
     .unwrap_err();
     assert!(!e.to_string().contains("hunter2"), "{e}");
     assert!(e.to_string().contains("FLASK_SECRET_KEY_FALLBACKS"), "{e}");

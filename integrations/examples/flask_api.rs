@@ -161,7 +161,8 @@ pub fn host_port() -> Result<(String, u16), String> {
     match args.as_slice() {
         [_, host, port] => Ok((
             host.clone(),
-            port.parse().map_err(|e| format!("bad port {port:?}: {e}"))?,
+            port.parse()
+                .map_err(|e| format!("bad port {port:?}: {e}"))?,
         )),
         _ => Err("usage: BINARY HOST PORT (settings from FLASK_* variables)".into()),
     }

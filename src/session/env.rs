@@ -126,7 +126,10 @@ impl fmt::Display for EnvError {
             EnvErrorKind::Cookie(e) => write!(f, "{v}: {e}"),
             EnvErrorKind::Codec(e) => write!(f, "{v}: {e}"),
             EnvErrorKind::Nested => {
-                write!(f, "{v}: a nested key of a session setting (Flask fails on it)")
+                write!(
+                    f,
+                    "{v}: a nested key of a session setting (Flask fails on it)"
+                )
             }
         }
     }
@@ -360,9 +363,9 @@ where
                         .as_str()
                         .ok_or_else(|| var.err(EnvErrorKind::LoneSurrogate))?;
                     if k.is_empty() {
-                        return Err(var.err(EnvErrorKind::Codec(ConfigError::EmptyKey {
-                            index: i,
-                        })));
+                        return Err(
+                            var.err(EnvErrorKind::Codec(ConfigError::EmptyKey { index: i }))
+                        );
                     }
                     keys.push(k.to_owned());
                 }

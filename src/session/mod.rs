@@ -33,8 +33,8 @@ use std::cell::Cell;
 use std::fmt;
 
 pub use config::{SessionConfig, SessionConfigBuilder, SessionConfigError, FLASK_MAX_COOKIE_SIZE};
-pub use env::{EnvError, EnvErrorKind};
 pub use cookie_header::{cookie_value, parse_cookie, parse_cookie_headers};
+pub use env::{EnvError, EnvErrorKind};
 pub use set_cookie::{
     cookie_domain, delete_cookie, dump_cookie, quote_path, quote_value, CookieAttributes,
     CookieError, CookieTooLarge, SameSite, SetCookie,

@@ -253,9 +253,12 @@ fn finish(
     let vary = if out.vary_cookie {
         // Werkzeug's `response.vary` is the first `Vary` header (latin-1); it is rewritten
         // (replacing every `Vary` header) only when `Cookie` was not in it.
-        let existing = headers
-            .get(VARY)
-            .map(|v| v.as_bytes().iter().map(|&b| char::from(b)).collect::<String>());
+        let existing = headers.get(VARY).map(|v| {
+            v.as_bytes()
+                .iter()
+                .map(|&b| char::from(b))
+                .collect::<String>()
+        });
         let merged = flask_cookie::session::vary_with_cookie(existing.as_deref());
         match existing {
             Some(e) if e == merged => None,

@@ -15,7 +15,10 @@ mod views;
 fn respond(reply: views::Reply) -> Response {
     let mut response = (
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [(header::CONTENT_TYPE, HeaderValue::from_static(reply.content_type))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(reply.content_type),
+        )],
         reply.body,
     )
         .into_response();

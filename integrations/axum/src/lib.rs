@@ -107,7 +107,10 @@ pub const FLASK_500_BODY: &str = "<!doctype html>\n<html lang=en>\n<title>500 In
 pub fn flask_500() -> Response {
     (
         StatusCode::INTERNAL_SERVER_ERROR,
-        [(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+        [(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
         FLASK_500_BODY,
     )
         .into_response()
@@ -247,7 +250,12 @@ where
         req.extensions_mut().insert(handle.clone());
         Box::pin(async move {
             let mut response = inner.call(req).await?;
-            match finish(&shared.config, &handle, response.headers_mut(), (shared.clock)()) {
+            match finish(
+                &shared.config,
+                &handle,
+                response.headers_mut(),
+                (shared.clock)(),
+            ) {
                 Ok(()) => Ok(response),
                 Err(e) => Ok((shared.on_error)(e)),
             }
@@ -273,9 +281,12 @@ fn finish(
     let vary = if out.vary_cookie {
         // Werkzeug's `response.vary` is the first `Vary` header (latin-1); it is rewritten
         // (replacing every `Vary` header) only when `Cookie` was not in it.
-        let existing = headers
-            .get(VARY)
-            .map(|v| v.as_bytes().iter().map(|&b| char::from(b)).collect::<String>());
+        let existing = headers.get(VARY).map(|v| {
+            v.as_bytes()
+                .iter()
+                .map(|&b| char::from(b))
+                .collect::<String>()
+        });
         let merged = flask_cookie::session::vary_with_cookie(existing.as_deref());
         match existing {
             Some(e) if e == merged => None,
