@@ -4,7 +4,8 @@
 * the Flask app (tests/services/flask_app.py, or ../shared/interop/flask_app.py) under gunicorn,
   as many sync workers as cores, on /api/visit with a login cookie;
 * the axum example service (release build) on the same route with the same cookie;
-* the same axum answer without the session layer (/bench/visit).
+* the same axum answer without the session layer (/bench/visit);
+* for the split, axum's /api/peek with the same cookie (opens the session, writes no cookie).
 
 Targets: axum >= 20x Flask, and the layer costs < 10 % (1 - visit/bench). The load generator
 is wrk (Debian's `wrk`) when installed, else ab (apache2-utils); each run is bounded (wrk:
@@ -126,7 +127,9 @@ def main():
         results = {}
         for name, url in (("flask", f"http://127.0.0.1:{fport}/api/visit"),
                           ("axum", f"http://127.0.0.1:{aport}/api/visit"),
-                          ("axum_no_session", f"http://127.0.0.1:{aport}/bench/visit")):
+                          ("axum_no_session", f"http://127.0.0.1:{aport}/bench/visit"),
+                          # Opens the (non-permanent) login session, writes no cookie.
+                          ("axum_peek", f"http://127.0.0.1:{aport}/api/peek")):
             rps, bad, errors = load(url, cookie, args)
             results[name] = rps
             print(f"{name:16} {rps:12.0f} req/s   non-2xx: {bad}  {errors}")
@@ -140,6 +143,8 @@ def main():
           f"{'met' if ratio >= 20 else 'not met'}")
     print(f"session layer cost: {cost * 100:.1f} %   target < 10 %: "
           f"{'met' if cost < 0.10 else 'not met'}")
+    print(f"  of which opening only (/api/peek, no Set-Cookie): "
+          f"{(1 - results['axum_peek'] / results['axum_no_session']) * 100:.1f} %")
 
 
 if __name__ == "__main__":
