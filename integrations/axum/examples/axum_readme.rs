@@ -18,7 +18,10 @@ async fn logout(session: FlaskSession) -> &'static str {
 async fn flashes(session: FlaskSession) -> String {
     // Nested changes through with_mut, and mark_modified, as in Flask.
     session.with_mut(|s| {
-        let n = s.get("_flashes").and_then(Value::as_list).map_or(0, <[Value]>::len);
+        let n = s
+            .get("_flashes")
+            .and_then(Value::as_list)
+            .map_or(0, <[Value]>::len);
         s.remove("_flashes");
         format!("{n} flashes\n")
     })
