@@ -52,7 +52,9 @@
 //!   `["clear"]`, `["permanent", bool]` (`session.permanent = bool`), `["touch"]` (the view
 //!   reaches `flask.session` without reading a key), `["modified"]`
 //!   (`session.modified = True`). `TAGGED_JSON_TEXT` is Flask's tagged JSON, such as
-//!   `"{\" t\": [1, 2]}"` for a tuple.
+//!   `"{\" t\": [1, 2]}"` for a tuple. A key `k` is a JSON string of the line itself, so it
+//!   cannot hold a lone surrogate (serde_json refuses them: the line is an input error); a
+//!   value can (its tagged JSON text escapes it: `"\"\\ud800\""`).
 //!
 //! # Output: one JSON object a line
 //!
@@ -64,8 +66,10 @@
 //! Extra keys: `"error"` on a 500 names why (`bad_payload`, `timestamp_out_of_range`,
 //! `not_a_dict`, `dump_error`, `expires_out_of_range`, `samesite`, `domain_label`), or one of
 //! the crate's deliberate differences, where Flask would answer otherwise (`non_text_key`: the
-//! payload's `dict()` has non-`str` keys; `non_ascii_domain`: a domain that needs IDNA
-//! nameprep); `"too_large": true` when Werkzeug would warn about the cookie's size.
+//! payload's `dict()` has non-`str` keys; `non_ascii_domain`: a non-ASCII domain label whose
+//! IDNA nameprep the crate does not do exactly, see `CookieError::NonAsciiDomain`), only on
+//! requests that write the cookie; `"too_large": true` when Werkzeug would warn about the
+//! cookie's size.
 //!
 //! A 500 is what Flask sends then: no `Set-Cookie`; `Vary: Cookie` only when the failure
 //! came while saving a session the view accessed (Flask adds `Vary` before it fails).

@@ -27,6 +27,8 @@
 pub mod config;
 pub mod cookie_header;
 pub mod env;
+mod idna;
+mod idna_table;
 pub mod set_cookie;
 
 use std::cell::Cell;

@@ -15,9 +15,13 @@ pub enum CookieError {
     /// The domain has an empty label or one of 64 characters or more (Python's `idna` codec:
     /// `UnicodeError("label empty or too long")`).
     DomainLabel(String),
-    /// The domain is not ASCII. Python encodes it with IDNA 2003 (nameprep, then punycode);
-    /// this crate does not implement nameprep: give the domain in its ASCII (`xn--`) form.
-    /// A deliberate difference, listed in the README's compatibility table.
+    /// The domain has a non-ASCII label this crate cannot encode as Python does. Python
+    /// encodes it with IDNA 2003 (nameprep, then punycode); the crate does nameprep only
+    /// where it is exact: labels of printable ASCII and of the 89 203 code points nameprep
+    /// leaves alone (most lowercase letters and CJK; not uppercase non-ASCII letters, which it
+    /// maps, nor right-to-left scripts, nor combining marks). Give such a domain in its
+    /// ASCII (`xn--`) form. A deliberate difference, listed in the README's compatibility
+    /// table.
     NonAsciiDomain(String),
     /// `Expires` would fall outside the years 1 to 9999 (Python: `OverflowError`).
     ExpiresOutOfRange {
@@ -153,20 +157,14 @@ pub fn cookie_domain(domain: Option<&str>) -> Result<Option<String>, CookieError
     }
     let host = domain.split(':').next().unwrap_or("");
     let host = host.trim_start_matches('.');
-    if !host.is_ascii() {
-        return Err(CookieError::NonAsciiDomain(domain.to_owned()));
-    }
-    // Python's `encodings.idna.Codec.encode`, ASCII fast path: the text as it is (case kept),
-    // every label but the last 1..=63 characters long, the last at most 63.
-    if !host.is_empty() {
-        let labels: Vec<&str> = host.split('.').collect();
-        if let Some((last, init)) = labels.split_last() {
-            if init.iter().any(|l| l.is_empty() || l.len() >= 64) || last.len() >= 64 {
-                return Err(CookieError::DomainLabel(domain.to_owned()));
-            }
-        }
-    }
-    Ok(Some(host.to_owned()))
+    crate::session::idna::encode(host)
+        .map(Some)
+        .map_err(|e| match e {
+            // Name the configured value in the error.
+            CookieError::DomainLabel(_) => CookieError::DomainLabel(domain.to_owned()),
+            CookieError::NonAsciiDomain(_) => CookieError::NonAsciiDomain(domain.to_owned()),
+            other => other,
+        })
 }
 
 /// The `Path` attribute's value: `urllib.parse.quote(path, safe="%!$&'()*+,/:=@")`, as in
@@ -414,7 +412,13 @@ mod tests {
         );
         assert_eq!(cookie_domain(None).unwrap(), None);
         assert!(cookie_domain(Some(&"a".repeat(64))).is_err());
-        assert!(cookie_domain(Some("b\u{fc}cher.de")).is_err());
+        assert_eq!(
+            cookie_domain(Some(".b\u{fc}cher.de:80"))
+                .unwrap()
+                .as_deref(),
+            Some("xn--bcher-kva.de")
+        );
+        assert!(cookie_domain(Some("\u{c9}.de")).is_err());
         assert!(dump_cookie(
             "s",
             "",
