@@ -130,6 +130,17 @@ pub fn from_json_with<'de, T: ::serde::Deserialize<'de>>(
     value_de::from_value_owned::<T>(&value).map_err(FromJsonError::Type)
 }
 
+/// The fast path alone (tests and fuzzing): `Some` only where it decides by itself, and then
+/// it must agree with the exact path.
+#[doc(hidden)]
+pub fn __fast_path<'de, T: ::serde::Deserialize<'de>>(
+    json: &'de str,
+    tagged: bool,
+    max_depth: usize,
+) -> Option<T> {
+    de::fast::<T>(json, tagged, max_depth)
+}
+
 /// Why [`from_json`] failed.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -156,6 +156,20 @@ impl ser::Serializer for ValueSerializer {
                     crate::tag::type_name(other)
                 ))),
             },
+            marker::BIG_INT => match &inner {
+                Value::Str(t) => t
+                    .as_str()
+                    .and_then(|s| Int::from_decimal(s).ok())
+                    .map(Value::Int)
+                    .ok_or_else(|| SerdeError::new("not a decimal integer")),
+                _ => Ok(inner),
+            },
+            marker::WTF8 => match &inner {
+                Value::Bytes(b) => super::value_de::wtf8_text(b)
+                    .map(Value::Str)
+                    .ok_or_else(|| SerdeError::new("not WTF-8")),
+                _ => Ok(inner),
+            },
             _ => Ok(inner),
         }
     }
@@ -427,20 +441,17 @@ impl Serialize for Value {
                     } else if let Ok(v) = text.parse::<i128>() {
                         s.serialize_i128(v)
                     } else {
-                        // Outside 128 bits: the decimal, under a private key.
-                        let mut m = s.serialize_map(Some(1))?;
-                        m.serialize_entry(marker::BIG_INT, &text)?;
-                        m.end()
+                        // Outside 128 bits: the decimal (a string to other formats).
+                        s.serialize_newtype_struct(marker::BIG_INT, &text)
                     }
                 }
             },
             Value::Float(f) => s.serialize_f64(*f),
             Value::Str(t) => match t.as_str() {
                 Some(v) => s.serialize_str(v),
+                // Its WTF-8 bytes (bytes to other formats).
                 None => {
-                    let mut m = s.serialize_map(Some(1))?;
-                    m.serialize_entry(marker::WTF8, &super::Bytes(t.as_wtf8().to_vec()))?;
-                    m.end()
+                    s.serialize_newtype_struct(marker::WTF8, &super::Bytes(t.as_wtf8().to_vec()))
                 }
             },
             Value::Bytes(b) => s.serialize_bytes(b),

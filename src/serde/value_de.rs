@@ -70,7 +70,7 @@ pub(crate) fn from_value_owned<'de, T: Deserialize<'de>>(v: &Value) -> Result<T,
     })
 }
 
-fn de<'a, M>(v: &'a Value) -> ValueDe<'a, M> {
+pub(crate) fn de<'a, M>(v: &'a Value) -> ValueDe<'a, M> {
     ValueDe {
         v,
         mode: PhantomData,
@@ -317,9 +317,18 @@ impl<'de, 'a, M: Mode<'a, 'de>> de::MapAccess<'de> for MapDe<'a, M> {
 }
 
 /// A dict key: a string; integer and other keys parse from it (`HashMap<u32, _>`).
-struct KeyDe<'a, M> {
+pub(crate) struct KeyDe<'a, M> {
     key: &'a str,
     mode: PhantomData<M>,
+}
+
+impl<'a, M> KeyDe<'a, M> {
+    pub(crate) fn new(key: &'a str) -> KeyDe<'a, M> {
+        KeyDe {
+            key,
+            mode: PhantomData,
+        }
+    }
 }
 
 macro_rules! parse_key {
@@ -758,7 +767,7 @@ fn untag_form(key: &str, k: Text, v: Value) -> Result<Value, String> {
 }
 
 /// Text from WTF-8 bytes (generalised UTF-8: lone surrogates as three bytes).
-fn wtf8_text(b: &[u8]) -> Option<Text> {
+pub(crate) fn wtf8_text(b: &[u8]) -> Option<Text> {
     let mut cps = Vec::with_capacity(b.len());
     let mut i = 0;
     while let Some(&c) = b.get(i) {
