@@ -298,8 +298,9 @@ impl<'de> Fast<'de> {
         }
     }
 
-    /// A number at `pos`, as the reader reads it; more than 18 digits is the exact path's.
-    fn number(&mut self) -> Result<Num, Bail> {
+    /// A number at `pos`, as the reader reads it; more than 18 digits is the exact path's,
+    /// except when `skipping` (then any integer the reader reads is valid, and gives 0).
+    fn number(&mut self, skipping: bool) -> Result<Num, Bail> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -343,6 +344,9 @@ impl<'de> Fast<'de> {
             _ => (false, digits),
         };
         if digits.len() > 18 {
+            if skipping && digits.len() <= crate::Int::MAX_DIGITS {
+                return Ok(Num::Int(0));
+            }
             return self.bail();
         }
         let v = digits
@@ -438,7 +442,7 @@ impl<'de> Fast<'de> {
                     self.skip_string()?;
                 }
                 _ => {
-                    self.scalar()?;
+                    self.scalar(true)?;
                 }
             }
             // The value is complete: close containers, or move to the next item.
@@ -476,7 +480,7 @@ impl<'de> Fast<'de> {
     }
 
     /// A literal or number at `pos` (not a string or container).
-    fn scalar(&mut self) -> Result<Scalar, Bail> {
+    fn scalar(&mut self, skipping: bool) -> Result<Scalar, Bail> {
         let s = match self.peek() {
             Some(b'n') if self.literal(b"null") => Scalar::Null,
             Some(b't') if self.literal(b"true") => Scalar::Bool(true),
@@ -484,7 +488,7 @@ impl<'de> Fast<'de> {
             Some(b'N') if self.literal(b"NaN") => Scalar::Num(Num::Float(f64::NAN)),
             Some(b'I') if self.literal(b"Infinity") => Scalar::Num(Num::Float(f64::INFINITY)),
             Some(b'-') if self.literal(b"-Infinity") => Scalar::Num(Num::Float(f64::NEG_INFINITY)),
-            _ => Scalar::Num(self.number()?),
+            _ => Scalar::Num(self.number(skipping)?),
         };
         Ok(s)
     }
@@ -638,7 +642,7 @@ impl<'de> Deserializer<'de> for &mut Fast<'de> {
                 let s = self.string()?;
                 visit_str(s, visitor)
             }
-            _ => match self.scalar()? {
+            _ => match self.scalar(false)? {
                 Scalar::Null => visitor.visit_unit(),
                 Scalar::Bool(b) => visitor.visit_bool(b),
                 Scalar::Num(Num::Int(i)) => visitor.visit_i64(i),
