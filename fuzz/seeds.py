@@ -4,8 +4,9 @@
     python3 fuzz/seeds.py            # writes fuzz/corpus/<target>/seed-<hash>
 
 Sources: fixtures/cookies.json (cookies real Flask wrote or refused, and their JSON),
-fixtures/vectors/json_read.json (the JSON dialect), base64.json, http_date_parse.json,
-session_parse_cookie.json and session_flask.json (Cookie headers).
+fixtures/vectors/json_read.json (the JSON dialect), base64.json, http_date_parse.json, zlib.json
+(hand-built and mutated zlib streams, for `inflate` and `open_signed`), session_parse_cookie.json
+and session_flask.json (Cookie headers).
 Seeds are named by content hash, so rerunning adds nothing new and never removes what the
 fuzzer found.
 """
@@ -77,6 +78,23 @@ def main() -> None:
         write("json_read", j, counts)
         write("open_signed", b"\x00" + j, counts)
         write("open_signed", b"\x01" + j, counts)
+    # zlib streams: the compressed payloads Flask wrote, the hand-built shapes and mutations.
+    streams = []
+    for case in cookies["open"]:
+        value = case["cookie"].rsplit(".", 2)[0]
+        if value.startswith("."):
+            text = value[1:]
+            try:
+                streams.append(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            except Exception:
+                pass
+    vectors = load("vectors/zlib.json")
+    streams += [bytes.fromhex(c["stream_hex"]) for c in vectors["shapes"] + vectors["mutations"]]
+    for z in streams:
+        # inflate: cap byte (255: the default cap), flags 0 (the stream as is), the stream.
+        write("inflate", b"\xff\x00" + z, counts)
+        # open_signed: mode 5, the bytes are the payload's zlib stream.
+        write("open_signed", b"\x05" + z, counts)
     for case in load("vectors/base64.json")["cases"]:
         write("base64_timestamp", bytes.fromhex(case["input_hex"]), counts)
     for case in load("vectors/http_date_parse.json"):

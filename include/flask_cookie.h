@@ -38,8 +38,9 @@
 // reused. Groups of a hundred follow itsdangerous's exceptions.
 //
 // The values 100 to 399 are the ones for which Flask starts a new, empty session
-// (`flask_cookie_result_is_bad_signature`); the `BAD_PAYLOAD_*` values are cookies that are
-// validly signed but that Flask cannot decode (an HTTP 500 in Flask).
+// (`flask_cookie_result_is_bad_signature`). The cookies Flask answers with an HTTP 500 instead
+// are validly signed: the `BAD_PAYLOAD_*` values (400 to 499, itsdangerous's `BadPayload`) and
+// `TIMESTAMP_OUT_OF_RANGE` (600, a `ValueError` or `OverflowError` from Python's `datetime`).
 enum flask_cookie_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -54,15 +55,16 @@ enum flask_cookie_result
   FLASK_COOKIE_RESULT_INVALID_ARGUMENT = 2,
   // A bug: a panic was caught at the boundary. The call had no effect.
   FLASK_COOKIE_RESULT_PANIC = 3,
-  // The configuration cannot make a codec: no key, or an empty key.
+  // The configuration cannot make a codec: no key, or an empty secret (newest) key with the
+  // Flask preset.
   FLASK_COOKIE_RESULT_INVALID_CONFIG = 4,
   // The cookie is not validly signed by any key, or is not shaped like a signed cookie
   // (no `.`, signature not base64, timestamp missing). itsdangerous: `BadSignature`.
   FLASK_COOKIE_RESULT_BAD_SIGNATURE = 100,
   // The cookie is longer than the codec's `max_cookie_len`. Treated as a bad signature.
   FLASK_COOKIE_RESULT_COOKIE_TOO_LONG = 101,
-  // The signature is valid but the timestamp cannot be read or is after the year 9999.
-  // itsdangerous: `BadTimeSignature`.
+  // The signature is valid but the timestamp cannot be read (not base64, more than 8 bytes).
+  // itsdangerous: `BadTimeSignature("Malformed timestamp")`.
   FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP = 200,
   // The signature is valid but older than `max_age`, or signed in the future.
   // itsdangerous: `SignatureExpired`.
@@ -85,6 +87,10 @@ enum flask_cookie_result
   // `flask_cookie_dump`: the value cannot be written with this codec's options (a lone
   // surrogate without `ensure_ascii`, a timestamp after 9999).
   FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED = 501,
+  // Validly signed, but the timestamp is after 9999-12-31T23:59:59Z. Not a bad signature:
+  // itsdangerous raises Python's `ValueError` or `OverflowError` (from `datetime`, with or
+  // without `max_age`), so Flask answers with an HTTP 500 rather than a new session.
+  FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE = 600,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -227,8 +233,8 @@ void flask_cookie_buf_free(flask_cookie_buf *buf);
 // Makes a codec from `config`: derives every key once. The config is only read: the caller
 // still owns it and may free it right after.
 //
-// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set or a
-// key is empty (`flask_cookie_last_error` says which). On success the caller owns
+// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set, or
+// the newest key is empty with the Flask preset (`flask_cookie_last_error` says which). On success the caller owns
 // `*codec_out` and releases it with `flask_cookie_codec_free`; on failure `*codec_out` is
 // unchanged.
 //
@@ -248,16 +254,24 @@ flask_cookie_result flask_cookie_codec_new(const flask_cookie_config *config,
 void flask_cookie_codec_free(flask_cookie_codec *codec);
 
 // Verifies `cookie` as of `now` (Unix seconds, or `FLASK_COOKIE_NOW` for the system clock) as
-// Flask's `open_session` does, decodes the session and writes its canonical tagged JSON (the
-// JSON Flask would write for it; the same bytes `flask-cookie open` prints) to `*json_out`, and
-// the signing time to `*signed_at_out` when that is not NULL.
+// itsdangerous's `loads(cookie, max_age=...)` does in Flask's `open_session`, decodes the
+// payload and writes its canonical tagged JSON (the same bytes `flask-cookie open` prints) to
+// `*json_out`, and the signing time to `*signed_at_out` when that is not NULL.
+//
+// The payload is returned as signed, whatever its type: a JSON object for every cookie Flask
+// writes, but a validly signed `[1]`, `null` or tuple comes back as `[1]`, `null` or
+// `{" t":[...]}`. Flask's session is then `dict()` of it (`null` and `[]` give an empty
+// session, a list of pairs a dict, anything else an HTTP 500): applying that is the caller's
+// part. The JSON is this codec's canonical writing of the value (for Flask's options: sorted
+// keys, ASCII only, as Flask writes it), not necessarily the signed bytes.
 //
 // Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED` (Flask
-// starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`;
-// `INVALID_ARGUMENT` (a length larger than any object); `DUMP_UNSUPPORTED` when the session
-// has no JSON text in this codec's options (only without `ensure_ascii`, for a string with a
-// lone surrogate, which Python cannot encode either). `flask_cookie_last_error` gives details
-// (never the key or the cookie).
+// starts a new session); `BAD_PAYLOAD_*` and `TIMESTAMP_OUT_OF_RANGE` (validly signed, but
+// Flask fails with an HTTP 500); `NULL_ARGUMENT` (`codec` or `json_out` is NULL, or `cookie`
+// is NULL with a non-zero length); `INVALID_ARGUMENT` (a length larger than any object).
+// `flask_cookie_last_error` gives details (never the key or the cookie). Without
+// `ensure_ascii`, a string holding a lone surrogate is written with a `\uXXXX` escape (the
+// JSON reads back to the same value).
 //
 // Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 // releases it with `flask_cookie_buf_free`; on failure neither output is written.
@@ -266,8 +280,9 @@ void flask_cookie_codec_free(flask_cookie_codec *codec);
 // # Safety
 //
 // `codec` must be NULL or a live codec; a non-NULL `cookie` must point to `cookie_len`
-// readable bytes (`cookie` may be NULL when `cookie_len` is 0); `json_out` and
-// `signed_at_out` must be NULL or writable.
+// readable bytes (`cookie` may be NULL when `cookie_len` is 0); `json_out` must point to a
+// writable `flask_cookie_buf` (NULL is refused with `NULL_ARGUMENT`); `signed_at_out` must be
+// NULL (the time is not wanted) or point to a writable `uint64_t`.
 flask_cookie_result flask_cookie_open(const flask_cookie_codec *codec,
                                       const uint8_t *cookie,
                                       size_t cookie_len,
@@ -280,8 +295,9 @@ flask_cookie_result flask_cookie_open(const flask_cookie_codec *codec,
 // `*signed_at_out` when that is not NULL. Allocates nothing on success.
 //
 // Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED`;
-// `NULL_ARGUMENT`; `INVALID_ARGUMENT` (a length larger than any object). A validly signed cookie with an undecodable payload passes: use
-// `flask_cookie_open` to read the session.
+// `TIMESTAMP_OUT_OF_RANGE`; `NULL_ARGUMENT` (`codec` is NULL, or `cookie` is NULL with a
+// non-zero length); `INVALID_ARGUMENT` (a length larger than any object). A validly signed
+// cookie with an undecodable payload passes: use `flask_cookie_open` to read the session.
 //
 // Ownership: `cookie` is borrowed for the call; `*signed_at_out` is written only on success.
 // Thread-safe: see `flask_cookie_codec`.
@@ -289,7 +305,8 @@ flask_cookie_result flask_cookie_open(const flask_cookie_codec *codec,
 // # Safety
 //
 // `codec` must be NULL or a live codec; a non-NULL `cookie` must point to `cookie_len`
-// readable bytes; `signed_at_out` must be NULL or writable.
+// readable bytes; `signed_at_out` must be NULL (the time is not wanted) or point to a writable
+// `uint64_t`.
 flask_cookie_result flask_cookie_verify(const flask_cookie_codec *codec,
                                         const uint8_t *cookie,
                                         size_t cookie_len,
@@ -301,9 +318,12 @@ flask_cookie_result flask_cookie_verify(const flask_cookie_codec *codec,
 // `FLASK_COOKIE_NOW`), to `*cookie_out`.
 //
 // Results: `OK`; `DUMP_INVALID_JSON` (the input does not parse or nests deeper than
-// `max_depth`; the message has the byte position); `DUMP_UNSUPPORTED` (the value cannot be
-// written with these options, or `timestamp` is after the year 9999); `NULL_ARGUMENT`;
-// `INVALID_ARGUMENT` (a length larger than any object).
+// `max_depth` levels, the outermost array or object being level 1; the message has the byte
+// position); `DUMP_UNSUPPORTED` (the value cannot be written with these options, `timestamp`
+// is after the year 9999, or the cookie would be longer than the codec's `max_cookie_len`,
+// which `flask_cookie_open` would refuse); `NULL_ARGUMENT` (`codec` or `cookie_out` is NULL,
+// or `json` is NULL with a non-zero length); `INVALID_ARGUMENT` (a length larger than any
+// object).
 //
 // Ownership: `json` is borrowed for the call. On success the caller owns `*cookie_out`
 // (ASCII, not NUL-terminated) and releases it with `flask_cookie_buf_free`; on failure it is not
@@ -312,7 +332,8 @@ flask_cookie_result flask_cookie_verify(const flask_cookie_codec *codec,
 // # Safety
 //
 // `codec` must be NULL or a live codec; a non-NULL `json` must point to `json_len` readable
-// bytes; `cookie_out` must be NULL or writable.
+// bytes; `cookie_out` must point to a writable `flask_cookie_buf` (NULL is refused with
+// `NULL_ARGUMENT`).
 flask_cookie_result flask_cookie_dump(const flask_cookie_codec *codec,
                                       const uint8_t *json,
                                       size_t json_len,
@@ -336,8 +357,10 @@ flask_cookie_result flask_cookie_config_new(uint32_t preset, flask_cookie_config
 // before. The bytes are copied; the caller keeps ownership of `keys` and may wipe them after
 // the call.
 //
-// Empty keys and an empty list are refused later, by `flask_cookie_codec_new`
-// (`INVALID_CONFIG`). Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
+// An empty list is refused later, by `flask_cookie_codec_new` (`INVALID_CONFIG`), and so is an
+// empty newest key with the Flask preset (Flask has no session without a `SECRET_KEY`). Empty
+// older keys, and any empty key with the itsdangerous preset, are keys like any other, as in
+// Flask's `SECRET_KEY_FALLBACKS` and itsdangerous. Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
 // non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`, and `INVALID_ARGUMENT`
 // for a length larger than any object; then the config is unchanged.
 //
@@ -352,6 +375,10 @@ flask_cookie_result flask_cookie_config_set_keys(flask_cookie_config *config,
 // Sets the salt (Flask: `cookie-session`; itsdangerous: `itsdangerous`). The bytes are copied.
 // `salt` may be NULL when `salt_len` is 0 (the empty salt).
 //
+// Returns `NULL_ARGUMENT` when `config` is NULL, or `salt` is NULL with a non-zero
+// `salt_len`; `INVALID_ARGUMENT` for a length larger than any object; on any failure the
+// config is unchanged.
+//
 // # Safety
 //
 // `config` must be NULL or a live config not in use by another thread; a non-NULL `salt` must
@@ -363,6 +390,8 @@ flask_cookie_result flask_cookie_config_set_salt(flask_cookie_config *config,
 // Sets the digest, a `flask_cookie_digest` (default SHA-1). `INVALID_ARGUMENT` for an unknown
 // value.
 //
+// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
+//
 // # Safety
 //
 // `config` must be NULL or a live config not in use by another thread.
@@ -370,6 +399,8 @@ flask_cookie_result flask_cookie_config_set_digest(flask_cookie_config *config, 
 
 // Sets the key derivation, a `flask_cookie_key_derivation` (Flask: HMAC; itsdangerous:
 // DJANGO_CONCAT). `INVALID_ARGUMENT` for an unknown value.
+//
+// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
 //
 // # Safety
 //
@@ -381,6 +412,8 @@ flask_cookie_result flask_cookie_config_set_key_derivation(flask_cookie_config *
 // default), or `FLASK_COOKIE_NO_MAX_AGE` for no age check. A cookie is expired when its age is
 // greater than `max_age` or negative (signed in the future).
 //
+// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
+//
 // # Safety
 //
 // `config` must be NULL or a live config not in use by another thread.
@@ -389,6 +422,8 @@ flask_cookie_result flask_cookie_config_set_max_age(flask_cookie_config *config,
 // With `true`, decode the signature's base64 as Python does (extra padding, both alphabets,
 // junk characters, non-zero unused bits); by default only its canonical spelling is accepted,
 // which never rejects a cookie Flask wrote.
+//
+// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
 //
 // # Safety
 //
@@ -399,6 +434,8 @@ flask_cookie_result flask_cookie_config_set_lenient_base64(flask_cookie_config *
 // Sets the JSON options: `sort_keys` (`json.dumps(sort_keys=...)`), `ensure_ascii` and
 // `tagged` (Flask's `TaggedJSONSerializer`). Flask: all `true`; itsdangerous: all `false`.
 //
+// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
+//
 // # Safety
 //
 // `config` must be NULL or a live config not in use by another thread.
@@ -407,9 +444,15 @@ flask_cookie_result flask_cookie_config_set_json(flask_cookie_config *config,
                                                  bool ensure_ascii,
                                                  bool tagged);
 
-// Sets the caps: the longest cookie accepted (default 65536 bytes), the most bytes a payload
-// may inflate to (default 1048576) and the deepest JSON nesting (default 400). A value of 0
-// keeps that default. Values larger than the defaults are accepted; memory use grows with them.
+// Sets the caps: the longest cookie accepted (default 65536 bytes; `flask_cookie_dump` also
+// refuses to write a longer one), the most bytes a payload may inflate to (default 1048576)
+// and the deepest JSON nesting (default 400 levels, the outermost array or object being level
+// 1, a tag wrapper counting as the levels written for it: `{"a":[1]}` is 2 levels, a tuple
+// `{" t":[...]}` 2). A value of 0 keeps that default. Values larger than the defaults are
+// accepted (nothing recurses per level, so any depth is safe on a small stack); memory use
+// grows with them.
+//
+// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
 //
 // # Safety
 //
@@ -433,18 +476,24 @@ void flask_cookie_config_free(flask_cookie_config *config);
 // with `*has_timestamp_out` set to whether it decoded. For debugging: anyone can write a cookie
 // that decodes; never trust what this returns. No key is needed.
 //
+// `json_out` is required; `timestamp_out` and `has_timestamp_out` are optional (NULL: not
+// written). When the timestamp part does not decode to a time Python can hold (not base64,
+// more than 8 bytes, after the year 9999), `*timestamp_out` is 0 and `*has_timestamp_out`
+// false: only `*has_timestamp_out` tells a missing timestamp from the time 0.
+//
 // Results: `OK`; `BAD_SIGNATURE` (no `.` or no timestamp part), `COOKIE_TOO_LONG`,
-// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`;
-// `INVALID_ARGUMENT` (a length larger than any object). The JSON is not parsed and may not
-// even be UTF-8.
+// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`
+// (`json_out` is NULL, or `cookie` is NULL with a non-zero length); `INVALID_ARGUMENT` (a
+// length larger than any object). The JSON is not parsed and may not even be UTF-8.
 //
 // Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 // releases it with `flask_cookie_buf_free`; on failure no output is written. Thread-safe.
 //
 // # Safety
 //
-// A non-NULL `cookie` must point to `cookie_len` readable bytes; `json_out`, `timestamp_out`
-// and `has_timestamp_out` must be NULL or writable.
+// A non-NULL `cookie` must point to `cookie_len` readable bytes; `json_out` must point to a
+// writable `flask_cookie_buf` (NULL is refused with `NULL_ARGUMENT`); `timestamp_out` and
+// `has_timestamp_out` must each be NULL or point to a writable `uint64_t` / `bool`.
 flask_cookie_result flask_cookie_decode_unverified(const uint8_t *cookie,
                                                    size_t cookie_len,
                                                    flask_cookie_buf *json_out,
@@ -459,7 +508,8 @@ const char *flask_cookie_result_message(uint32_t result);
 
 // `true` when Flask, given a cookie that failed with `result`, would start a new, empty
 // session: bad signature, cookie too long, malformed timestamp, expired. `false` for success,
-// bad payloads (an HTTP 500 in Flask), argument errors and unknown values. Thread-safe.
+// bad payloads and a timestamp after 9999 (an HTTP 500 in Flask), argument errors and unknown
+// values. Thread-safe.
 bool flask_cookie_result_is_bad_signature(uint32_t result);
 
 // Copies the detailed message of the last call **on this thread** that did not return

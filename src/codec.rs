@@ -47,7 +47,7 @@ impl std::str::FromStr for Preset {
 /// Caps on what a cookie may make this crate do. Each is checked before the work it bounds:
 /// a cookie over `max_cookie_len` is refused before any MAC is computed, inflating stops at
 /// `max_inflated_len` bytes of output, and the JSON reader and writer stop at `max_depth`
-/// levels (the writer recurses once per level, so keep `max_depth` in the thousands at most).
+/// levels. Nothing recurses once per level, so any `max_depth` is safe on a small stack.
 ///
 /// ```
 /// use flask_cookie::{Codec, Error, Limits, PayloadError, Value};
@@ -66,10 +66,12 @@ impl std::str::FromStr for Preset {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Longest cookie accepted, in bytes (default 65 536; browsers send at most about 4 096).
+    /// `dump` refuses to write a longer one ([`DumpError::CookieTooLong`]).
     pub max_cookie_len: usize,
     /// Most bytes a compressed payload may inflate to (default 1 MiB; Python sets no limit).
     pub max_inflated_len: usize,
-    /// Deepest JSON nesting read or written (default [`crate::json::DEFAULT_MAX_DEPTH`]).
+    /// Deepest JSON nesting read or written, the outermost array or object being level 1
+    /// (default [`crate::json::DEFAULT_MAX_DEPTH`], which says how levels are counted).
     pub max_depth: usize,
 }
 
@@ -83,11 +85,12 @@ impl Default for Limits {
     }
 }
 
-/// A successfully opened cookie.
+/// A successfully opened cookie: the session as a [`Value`] ([`Codec::open`]) or as a typed
+/// `V` ([`Codec::open_as`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Opened {
+pub struct Opened<V = Value> {
     /// The session (or token payload).
-    pub value: Value,
+    pub value: V,
     /// When it was signed, Unix seconds.
     pub signed_at: u64,
 }
@@ -107,6 +110,8 @@ pub struct Unverified {
 /// `Debug` output shows the configuration but never a key.
 #[derive(Clone, Debug)]
 pub struct CodecBuilder {
+    /// The Flask preset refuses an empty secret key (Flask has no session without one).
+    require_secret_key: bool,
     secret_key: SecretKey,
     fallback_keys: Vec<SecretKey>,
     salt: Vec<u8>,
@@ -185,6 +190,79 @@ impl Codec {
         })
     }
 
+    /// [`Codec::open`] into a typed `T` (feature `serde`; see [`crate::serde`]), read straight
+    /// from the payload's JSON bytes: the same verdicts as `open` (a payload `open` refuses is
+    /// [`Error::BadPayload`] here too), then [`Error::Serde`] when the session is not a `T`,
+    /// naming the field.
+    ///
+    /// ```
+    /// use flask_cookie::Codec;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct S {
+    ///     a: u32,
+    /// }
+    /// let codec = Codec::flask("test key").build()?;
+    /// let opened = codec.open_as::<S>("eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE", 1_700_000_060)?;
+    /// assert_eq!((opened.value.a, opened.signed_at), (1, 1_700_000_000));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn open_as<T: ::serde::de::DeserializeOwned>(
+        &self,
+        cookie: impl AsRef<[u8]>,
+        now: u64,
+    ) -> Result<Opened<T>, Error> {
+        let unsigned = self.unsign(cookie.as_ref(), now)?;
+        let value =
+            payload::with_decoded(unsigned.payload, self.limits.max_inflated_len, |json| {
+                self.from_json_as::<T>(json)
+            })??;
+        Ok(Opened {
+            value,
+            signed_at: unsigned.timestamp,
+        })
+    }
+
+    /// [`Codec::open_as`] as of the system clock.
+    #[cfg(feature = "serde")]
+    pub fn open_now_as<T: ::serde::de::DeserializeOwned>(
+        &self,
+        cookie: impl AsRef<[u8]>,
+    ) -> Result<Opened<T>, Error> {
+        self.open_as(cookie, crate::timed::system_now())
+    }
+
+    /// Reads JSON text into `T` as [`Codec::open_as`] reads a payload (borrowing `&str` from
+    /// `json` where the string has no escape).
+    #[cfg(feature = "serde")]
+    pub fn from_json_as<'de, T: ::serde::Deserialize<'de>>(
+        &self,
+        json: &'de [u8],
+    ) -> Result<T, Error> {
+        let text = std::str::from_utf8(json).map_err(|e| PayloadError::Utf8 {
+            position: e.valid_up_to(),
+        })?;
+        crate::serde::from_json_with(text, self.json.tagged, self.limits.max_depth).map_err(|e| {
+            match e {
+                crate::serde::FromJsonError::Json(e) => Error::BadPayload(e.into()),
+                crate::serde::FromJsonError::Type(e) => Error::Serde(e),
+            }
+        })
+    }
+
+    /// Writes a typed `value` (feature `serde`) as a cookie signed at `timestamp`: the bytes
+    /// Flask writes for the equivalent Python value (see [`crate::serde`]).
+    #[cfg(feature = "serde")]
+    pub fn dump_as<T: ::serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+        timestamp: u64,
+    ) -> Result<String, Error> {
+        let value = crate::serde::to_value(value)?;
+        self.dump(&value, timestamp)
+    }
+
     /// [`Codec::open`] as of the system clock.
     pub fn open_now(&self, cookie: impl AsRef<[u8]>) -> Result<Opened, Error> {
         self.open(cookie, crate::timed::system_now())
@@ -214,9 +292,12 @@ impl Codec {
 
     /// Writes `value` as a cookie signed at `timestamp` (Unix seconds) with the newest key:
     /// the bytes Flask writes for the same value, key and time.
+    ///
+    /// Refuses ([`DumpError`]) what Python refuses too, a timestamp after the year 9999, and a
+    /// cookie longer than [`Limits::max_cookie_len`] (which this codec could not open again).
     pub fn dump(&self, value: &Value, timestamp: u64) -> Result<String, Error> {
         self.dump_with(timestamp, |json| {
-            json::write(value, &self.json, self.limits.max_depth, json)
+            json::write(value, &self.json, self.limits.max_depth, json).map_err(DumpError::from)
         })
     }
 
@@ -237,7 +318,7 @@ impl Codec {
     /// ```
     pub fn dump_dict(&self, dict: &crate::Dict, timestamp: u64) -> Result<String, Error> {
         self.dump_with(timestamp, |json| {
-            json::write_dict(dict, &self.json, self.limits.max_depth, json)
+            json::write_dict(dict, &self.json, self.limits.max_depth, json).map_err(DumpError::from)
         })
     }
 
@@ -262,11 +343,17 @@ impl Codec {
         with_scratch(&DUMP_JSON, Vec::new, |json| {
             json.clear();
             let written = write(json);
-            let result = written.map(|()| {
+            let result = written.and_then(|()| {
                 let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
                 payload::encode(json, &mut out);
                 timed::sign(&self.signer, timestamp, &mut out);
-                ascii_to_string(out)
+                if out.len() > self.limits.max_cookie_len {
+                    return Err(DumpError::CookieTooLong {
+                        len: out.len(),
+                        max: self.limits.max_cookie_len,
+                    });
+                }
+                Ok(ascii_to_string(out))
             });
             trim(json);
             Ok(result?)
@@ -288,13 +375,36 @@ impl Codec {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
+    /// [`Codec::to_json`], except that a string holding a lone surrogate (which UTF-8 cannot
+    /// encode: only possible without `ensure_ascii`, for example with the itsdangerous preset)
+    /// is written with a `\udXXX` escape rather than refused: the text reads back
+    /// ([`Codec::from_json`]) to the same value. What `flask-cookie open` prints.
+    ///
+    /// ```
+    /// use flask_cookie::{Codec, Text, Value};
+    ///
+    /// let codec = Codec::itsdangerous("k").build()?;
+    /// let lone = Value::Str(Text::from_code_points([0x61, 0xDC00]).unwrap());
+    /// assert!(codec.to_json(&lone).is_err());
+    /// let json = codec.to_json_escaping_surrogates(&lone)?;
+    /// assert_eq!(json, r#""a\udc00""#);
+    /// assert_eq!(codec.from_json(json.as_bytes())?, lone);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json_escaping_surrogates(&self, value: &Value) -> Result<String, DumpError> {
+        let mut out = Vec::with_capacity(128);
+        json::write_escaping_lone_surrogates(value, &self.json, self.limits.max_depth, &mut out)?;
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
     /// Reads JSON text as this codec reads a payload (for Flask: tagged JSON, untagged
     /// bottom-up).
     pub fn from_json(&self, json: &[u8]) -> Result<Value, PayloadError> {
         let text = std::str::from_utf8(json).map_err(|e| PayloadError::Utf8 {
             position: e.valid_up_to(),
         })?;
-        json::read(text, self.json.tagged, self.limits.max_depth)
+        json::read(text, self.json.tagged, self.limits.max_depth).map_err(PayloadError::from)
     }
 
     /// The JSON options in use.
@@ -314,6 +424,7 @@ impl CodecBuilder {
         let secret_key = secret_key.into();
         match preset {
             Preset::Flask => CodecBuilder {
+                require_secret_key: true,
                 secret_key,
                 fallback_keys: Vec::new(),
                 salt: b"cookie-session".to_vec(),
@@ -325,6 +436,7 @@ impl CodecBuilder {
                 limits: Limits::default(),
             },
             Preset::Itsdangerous => CodecBuilder {
+                require_secret_key: false,
                 secret_key,
                 fallback_keys: Vec::new(),
                 salt: b"itsdangerous".to_vec(),
@@ -390,8 +502,18 @@ impl CodecBuilder {
         self
     }
 
-    /// Derives the keys and builds the codec. Fails on an empty key.
+    /// Derives the keys and builds the codec.
+    ///
+    /// Empty keys are keys, as in itsdangerous (`URLSafeTimedSerializer("")` signs and
+    /// verifies; Flask passes an empty `SECRET_KEY_FALLBACKS` entry on to it), except an empty
+    /// secret key with the Flask preset ([`ConfigError::EmptyKey`]): Flask has no session
+    /// without a `SECRET_KEY`.
     pub fn build(self) -> Result<Codec, ConfigError> {
+        if self.require_secret_key && self.secret_key.as_bytes().is_empty() {
+            return Err(ConfigError::EmptyKey {
+                index: self.fallback_keys.len(),
+            });
+        }
         let mut keys = self.fallback_keys;
         keys.push(self.secret_key);
         let signer = Signer::new(&keys, &self.salt, self.digest, self.derivation)?;
@@ -458,15 +580,21 @@ mod tests {
     }
 
     #[test]
-    fn empty_key_is_a_config_error() {
+    fn only_an_empty_flask_secret_key_is_a_config_error() {
         assert_eq!(
             Codec::flask("").build().unwrap_err(),
             ConfigError::EmptyKey { index: 0 }
         );
         assert_eq!(
-            Codec::flask("k").fallback_keys([""]).build().unwrap_err(),
-            ConfigError::EmptyKey { index: 0 }
+            Codec::flask("")
+                .fallback_keys(["a", "b"])
+                .build()
+                .unwrap_err(),
+            ConfigError::EmptyKey { index: 2 }
         );
+        assert!(Codec::flask("k").fallback_keys([""]).build().is_ok());
+        assert!(Codec::itsdangerous("").build().is_ok());
+        assert!(Codec::itsdangerous("").fallback_keys([""]).build().is_ok());
     }
 
     #[test]

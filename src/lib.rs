@@ -25,6 +25,7 @@
 //! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors;
 //! * [`session`]: Flask's session layer (the request's cookie, `modified`/`accessed`
 //!   tracking, the response's `Set-Cookie` and `Vary`).
+//! * [`audit`]: the weak-secret audit (which candidate keys sign a cookie).
 //!
 //! With the `ffi` feature (on by default), [`ffi`] adds the C ABI declared in
 //! `include/flask_cookie.h`. It is the only module with `unsafe` code.
@@ -44,6 +45,7 @@
     )
 )]
 
+pub mod audit;
 pub mod codec;
 pub mod encoding;
 pub mod error;
@@ -52,7 +54,10 @@ pub mod ffi;
 pub mod http_date;
 pub mod json;
 pub mod payload;
+mod pyrepr;
 mod scratch;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod session;
 pub mod signer;
 pub mod tag;
@@ -63,7 +68,8 @@ pub use codec::{
     decode_unverified, Codec, CodecBuilder, Limits, Opened, Preset, Unverified, FLASK_MAX_AGE,
 };
 pub use error::{
-    ConfigError, DumpError, Error, Expired, PayloadError, SignatureError, TimestampError,
+    ConfigError, DumpError, Error, Expired, PayloadError, SerdeError, SignatureError,
+    TimestampError,
 };
 pub use json::{JsonError, JsonErrorKind, JsonOptions};
 pub use signer::{Digest, KeyDerivation, SecretKey};

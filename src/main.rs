@@ -19,6 +19,8 @@
 use std::ffi::OsString;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
+
+mod audit_cli;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -60,7 +62,7 @@ impl From<Error> for Failure {
         let code = match &e {
             Error::BadSignature(_) | Error::MalformedTimestamp(_) => EXIT_BAD_SIGNATURE,
             Error::Expired(_) => EXIT_EXPIRED,
-            Error::BadPayload(_) => EXIT_BAD_PAYLOAD,
+            Error::BadPayload(_) | Error::TimestampOutOfRange(_) => EXIT_BAD_PAYLOAD,
             Error::Dump(_) => EXIT_DATA,
             _ => EXIT_USAGE,
         };
@@ -153,6 +155,28 @@ enum Command {
         #[arg(value_name = "COOKIE")]
         cookie: OsString,
     },
+    /// Audit secret keys: find which candidate keys sign the cookies (for apps you run).
+    ///
+    /// Tries the empty key, a built-in list of well-known default keys, then each --wordlist
+    /// (plain lines, or Flask-Unsign's Python literals such as 'key' and b'\x00\xff'),
+    /// against every COOKIE in one pass. No expiry check. Found keys go to stdout only.
+    #[command(after_help = AUDIT_HELP)]
+    Audit {
+        #[command(flatten)]
+        signing: SigningArgs,
+        /// A wordlist: one candidate key a line; repeatable, tried in order.
+        #[arg(long = "wordlist", value_name = "FILE", allow_hyphen_values = true)]
+        wordlists: Vec<OsString>,
+        /// Threads (default: all cores).
+        #[arg(long, value_name = "N", value_parser = jobs)]
+        jobs: Option<usize>,
+        /// Print the result as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// The cookies to audit; - reads them from stdin, one a line.
+        #[arg(value_name = "COOKIE", required = true)]
+        cookies: Vec<OsString>,
+    },
     /// Print a completion script for SHELL on stdout (e.g. `flask-cookie completions bash >
     /// ~/.local/share/bash-completion/completions/flask-cookie`).
     Completions {
@@ -160,6 +184,20 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// What follows `audit --help`.
+const AUDIT_HELP: &str = "\
+Exit status: 0 a key was found (for at least one cookie); 1 none was; 64 usage error
+(including a cookie that cannot be audited or an unreadable wordlist); 74 I/O error.";
+
+fn jobs(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "must be a whole number of threads, 1 or more, not {s:?}"
+        )),
+    }
 }
 
 /// The options that shape the signature (no key): shared by every command that checks or
@@ -178,13 +216,10 @@ struct SigningArgs {
     /// hmac (default), django-concat, concat or none.
     #[arg(long, value_name = "NAME", value_parser = config::<KeyDerivation>)]
     key_derivation: Option<KeyDerivation>,
-    /// Decode the signature's base64 as Python does.
-    #[arg(long)]
-    lenient: bool,
 }
 
-/// The codec options: the keys, the signing options and `--max-age`, parsed in one place for
-/// every command that builds a codec.
+/// The codec options: the keys, the signing options, `--lenient` and `--max-age`, parsed in
+/// one place for every command that builds a codec.
 #[derive(Args)]
 struct CodecArgs {
     /// The current key (SECRET_KEY); or --secret-key-file, or the environment variable
@@ -199,6 +234,9 @@ struct CodecArgs {
     fallback_keys: Vec<OsString>,
     #[command(flatten)]
     signing: SigningArgs,
+    /// Decode the signature's base64 as Python does.
+    #[arg(long)]
+    lenient: bool,
     /// Default: 2678400, Flask's 31 days (itsdangerous preset: none).
     #[arg(long, value_name = "SECONDS|none", allow_hyphen_values = true, value_parser = max_age)]
     max_age: Option<MaxAge>,
@@ -358,8 +396,7 @@ fn secret_key(args: &mut CodecArgs) -> Result<SecretKey, Failure> {
 
 /// A builder with the signing options applied (no key yet: `key` is the only one).
 fn builder(signing: &SigningArgs, key: SecretKey) -> CodecBuilder {
-    let mut b = CodecBuilder::new(signing.preset.unwrap_or(Preset::Flask), key)
-        .lenient_base64(signing.lenient);
+    let mut b = CodecBuilder::new(signing.preset.unwrap_or(Preset::Flask), key);
     if let Some(salt) = &signing.salt {
         b = b.salt(os_bytes(salt.clone()));
     }
@@ -379,7 +416,9 @@ fn build_codec(mut args: CodecArgs) -> Result<Codec, Failure> {
         .drain(..)
         .map(|k| SecretKey::from(os_bytes(k)))
         .collect();
-    let mut b = builder(&args.signing, key).fallback_keys(fallbacks);
+    let mut b = builder(&args.signing, key)
+        .fallback_keys(fallbacks)
+        .lenient_base64(args.lenient);
     if let Some(MaxAge(m)) = args.max_age {
         b = b.max_age(m);
     }
@@ -519,7 +558,9 @@ fn run(command: Command) -> Result<(), Failure> {
             let cookie = cookie_from(cookie)?;
             let now = now.now.unwrap_or_else(flask_cookie::timed::system_now);
             let opened = codec.open(&cookie, now)?;
-            let mut json = codec.to_json(&opened.value).map_err(Error::from)?;
+            let mut json = codec
+                .to_json_escaping_surrogates(&opened.value)
+                .map_err(Error::from)?;
             json.push('\n');
             write_stdout(json.as_bytes())
         }
@@ -547,6 +588,13 @@ fn run(command: Command) -> Result<(), Failure> {
             session,
             timestamp,
         } => set_cookie(codec, session, timestamp),
+        Command::Audit {
+            signing,
+            wordlists,
+            jobs,
+            json,
+            cookies,
+        } => audit_cli::run(&signing, wordlists, jobs, json, cookies),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "flask-cookie", &mut out);
@@ -571,6 +619,7 @@ fn main() -> ExitCode {
     };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(f) if f.message.is_empty() => ExitCode::from(f.code),
         Err(f) => {
             let hint = if f.code == EXIT_USAGE {
                 " (see flask-cookie --help)"

@@ -6,14 +6,31 @@
 //! compressed. Compression goes through the reference zlib (flate2's `zlib` backend), the only
 //! deflate implementation that gives CPython's bytes.
 //!
-//! Reading: a leading `.` means inflate. Any valid zlib stream is accepted; data after the end of
-//! the stream is ignored (as Python does); a truncated stream, a bad checksum, raw deflate or gzip
-//! are errors; the output is capped.
+//! Reading: a leading `.` means inflate, with the reference zlib too (the system's libz when
+//! `libz-sys` finds one, the library CPython's `zlib` module links), initialised as Python's
+//! `zlib.decompress(data)` initialises it (`inflateInit2` with window bits 15), so that the
+//! crate accepts exactly the streams Python accepts and produces exactly its bytes: inflaters
+//! agree on valid deflate data only, and other ones accept malformed data zlib refuses (length
+//! symbols 286 and 287, distance codes 30 and 31, more than 286 length or 30 distance codes,
+//! a bit pattern outside a one-codeword or empty code; `tests/zlib_strict.rs`). As Python:
+//!
+//! * the stream must have a zlib header (raw deflate and gzip are refused: "incorrect header
+//!   check"), the compression method 8, a window size field of at most 7 (32 KiB; smaller
+//!   declared windows are accepted and not enforced), and no preset dictionary ("need
+//!   dictionary");
+//! * a truncated stream ("incomplete or truncated stream") and a bad adler32 ("incorrect data
+//!   check") are errors; data after the end of the stream is ignored;
+//! * the error carries zlib's own message, the one Python prints after "Error -3 while
+//!   decompressing data: ".
+//!
+//! Unlike Python, the output is capped: a stream that produces more than the cap before zlib
+//! finds an error in it is `InflatedTooLarge`.
 
 use std::cell::Cell;
 
-use flate2::{Compress, Compression, FlushCompress, Status};
-use libdeflater::{DecompressionError, Decompressor};
+use flate2::{
+    Compress, Compression, Decompress, DecompressError, FlushCompress, FlushDecompress, Status,
+};
 
 use crate::encoding;
 use crate::error::PayloadError;
@@ -33,9 +50,10 @@ struct WriteScratch {
 struct ReadScratch {
     /// The payload's bytes after base64.
     raw: Vec<u8>,
-    /// The inflated JSON (its length is the buffer size, not the JSON's: see `inflate_into`).
+    /// The inflated JSON.
     json: Vec<u8>,
-    inflater: Decompressor,
+    /// zlib's inflate state (window bits 15, as `zlib.decompress`), reset before each use.
+    inflater: Decompress,
 }
 
 thread_local! {
@@ -54,7 +72,7 @@ fn new_read_scratch() -> ReadScratch {
     ReadScratch {
         raw: Vec::new(),
         json: Vec::new(),
-        inflater: Decompressor::new(),
+        inflater: Decompress::new(true),
     }
 }
 
@@ -220,8 +238,8 @@ pub(crate) fn with_decoded<R>(
                 r.raw = encoding::itsdangerous_b64decode(text).ok_or(PayloadError::Base64)?;
             }
             if compressed {
-                let n = inflate_into(&mut r.inflater, &r.raw, max_inflated, &mut r.json)?;
-                Ok(f(r.json.get(..n).unwrap_or_default()))
+                inflate_into(&mut r.inflater, &r.raw, max_inflated, &mut r.json)?;
+                Ok(f(&r.json))
             } else {
                 Ok(f(&r.raw))
             }
@@ -232,54 +250,101 @@ pub(crate) fn with_decoded<R>(
     })
 }
 
-/// `zlib.decompress(data)` into the start of `out`, refusing to produce more than `limit`
-/// bytes; returns the inflated length. `out` is used as a buffer: its length may exceed the
-/// result and is kept for the next call (no zeroing once it is large enough).
+/// `zlib.decompress(data)` into `out` (cleared first), refusing to produce more than `limit`
+/// bytes: zlib's verdict and bytes, from a reset (not a new) inflate state.
 ///
-/// libdeflate inflates whole buffers only, so the buffer starts at 8 times the input (4 KiB at
-/// least) and doubles up to `limit` while libdeflate reports it too small. Like zlib it
-/// accepts any valid zlib stream and ignores data after its end; a truncated stream, a bad
-/// checksum, raw deflate or gzip are errors.
+/// The output grows as zlib fills it, each time exactly to the next size (no amortized
+/// doubling past it): first the buffer's capacity, or 8 times the input (4 KiB at least) when
+/// that is larger, then doubling, and straight to `limit` once doubling passes half of it, so
+/// that growing never holds more than 1.5 times `limit` (a zlib bomb: tests/inflate_memory.rs).
+/// Once `limit` bytes are out, one more byte of output means `InflatedTooLarge`; the end of the
+/// stream, or an error, is what Python reports.
 fn inflate_into(
-    d: &mut Decompressor,
+    d: &mut Decompress,
     data: &[u8],
     limit: usize,
     out: &mut Vec<u8>,
-) -> Result<usize, PayloadError> {
-    let mut size = data.len().saturating_mul(8).max(4096).min(limit);
+) -> Result<(), PayloadError> {
+    d.reset(true);
+    out.clear();
+    let first = data.len().saturating_mul(8).max(4096).min(limit);
+    if out.capacity() < first {
+        out.reserve_exact(first);
+    }
     loop {
-        if out.len() < size {
-            // Exactly `size`: amortized growth could double a buffer already near `limit`.
-            out.reserve_exact(size - out.len());
-            out.resize(size, 0);
+        if out.len() >= out.capacity() {
+            if out.len() >= limit {
+                return past_limit(d, data, limit);
+            }
+            let size = out.capacity();
+            let doubled = size.saturating_mul(2);
+            let next = if doubled > limit / 2 { limit } else { doubled };
+            out.reserve_exact(next.saturating_sub(out.len()));
         }
-        let buf = out.get_mut(..size).unwrap_or_default();
-        match d.zlib_decompress(data, buf) {
-            Ok(n) => return Ok(n),
-            Err(DecompressionError::InsufficientSpace) if size < limit => {
-                // Straight to the cap once doubling passes half of it, so that growing never
-                // holds more than 1.5 times `limit` (a zlib bomb: tests/inflate_memory.rs).
-                let doubled = size.saturating_mul(2);
-                size = if doubled > limit / 2 { limit } else { doubled };
-            }
-            Err(DecompressionError::InsufficientSpace) => {
-                return Err(PayloadError::InflatedTooLarge { limit })
-            }
-            Err(DecompressionError::BadData) => {
-                return Err(PayloadError::Zlib(
-                    "invalid, truncated or incomplete zlib stream".to_owned(),
-                ))
-            }
+        let (total_in, total_out) = (d.total_in(), d.total_out());
+        let result = d.decompress_vec(rest(d, data), out, FlushDecompress::Finish);
+        if out.len() > limit {
+            // A buffer kept from a larger session holds more than `limit`.
+            return Err(PayloadError::InflatedTooLarge { limit });
+        }
+        if result.map_err(zlib_error)? == Status::StreamEnd {
+            return Ok(());
+        }
+        if d.total_in() == total_in && d.total_out() == total_out {
+            // No progress with room to write: the input ended before the stream did.
+            return Err(truncated());
         }
     }
+}
+
+/// `limit` bytes are out and the stream goes on: `InflatedTooLarge` when it would write another
+/// byte; otherwise zlib's verdict on the rest (its end, an error, or truncation).
+fn past_limit(d: &mut Decompress, data: &[u8], limit: usize) -> Result<(), PayloadError> {
+    let mut byte = [0u8; 1];
+    loop {
+        let (total_in, total_out) = (d.total_in(), d.total_out());
+        let result = d.decompress(rest(d, data), &mut byte, FlushDecompress::Finish);
+        if d.total_out() != total_out {
+            return Err(PayloadError::InflatedTooLarge { limit });
+        }
+        if result.map_err(zlib_error)? == Status::StreamEnd {
+            return Ok(());
+        }
+        if d.total_in() == total_in {
+            return Err(truncated());
+        }
+    }
+}
+
+/// The input zlib has not consumed yet.
+fn rest<'a>(d: &Decompress, data: &'a [u8]) -> &'a [u8] {
+    usize::try_from(d.total_in())
+        .ok()
+        .and_then(|n| data.get(n..))
+        .unwrap_or_default()
+}
+
+/// Python's message for a stream that ends early (zlib's `Z_BUF_ERROR` at the end).
+fn truncated() -> PayloadError {
+    PayloadError::Zlib("incomplete or truncated stream".to_owned())
+}
+
+/// zlib's message: the one Python prints after "Error -3 while decompressing data: ", or
+/// "need dictionary" (zlib's name for `Z_NEED_DICT`, which Python reports as "Error 2").
+fn zlib_error(e: DecompressError) -> PayloadError {
+    let msg = if e.needs_dictionary().is_some() {
+        "need dictionary"
+    } else {
+        e.message().unwrap_or("invalid zlib stream")
+    };
+    PayloadError::Zlib(msg.to_owned())
 }
 
 /// `zlib.decompress(data)`, refusing to produce more than `limit` bytes (tests).
 #[cfg(test)]
 fn inflate(data: &[u8], limit: usize) -> Result<Vec<u8>, PayloadError> {
     let mut out = Vec::new();
-    let n = inflate_into(&mut Decompressor::new(), data, limit, &mut out)?;
-    out.truncate(n);
+    inflate_into(&mut Decompress::new(true), data, limit, &mut out)?;
     Ok(out)
 }
 
@@ -355,15 +420,84 @@ mod tests {
         );
     }
 
+    /// The cap around every growth step: `n` bytes inflate under a cap of `n`, not of `n - 1`;
+    /// a bomb stops at the cap with a buffer of exactly the cap.
+    #[test]
+    fn cap_is_exact_at_every_growth_step() {
+        let sizes: [usize; 13] = [
+            0, 1, 2, 4095, 4096, 4097, 8191, 8192, 8193, 40_000, 65_536, 65_537, 262_145,
+        ];
+        for n in sizes {
+            let data: Vec<u8> = (0..n).map(|i| (i % 251) as u8 ^ (i / 7) as u8).collect();
+            let z = compress(&data).unwrap();
+            for limit in [n.saturating_sub(1), n, n + 1, 2 * n + 4096] {
+                let got = inflate(&z, limit);
+                if n <= limit {
+                    assert_eq!(got.unwrap(), data, "n {n}, limit {limit}");
+                } else {
+                    assert_eq!(
+                        got.unwrap_err(),
+                        PayloadError::InflatedTooLarge { limit },
+                        "n {n}"
+                    );
+                }
+            }
+        }
+        let bomb = compress(&vec![b'a'; 8 << 20]).unwrap();
+        let mut out = Vec::new();
+        let got = inflate_into(&mut Decompress::new(true), &bomb, 1 << 20, &mut out);
+        assert_eq!(got, Err(PayloadError::InflatedTooLarge { limit: 1 << 20 }));
+        assert_eq!(out.capacity(), 1 << 20);
+    }
+
+    /// A buffer kept from a larger session does not let a stream past a smaller cap; the
+    /// state and buffer are reused across streams.
+    #[test]
+    fn reused_buffer_and_state_keep_the_cap() {
+        let mut d = Decompress::new(true);
+        let mut out = Vec::with_capacity(64 * 1024);
+        let z = compress(&[b'x'; 5000]).unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                inflate_into(&mut d, &z, 4999, &mut out),
+                Err(PayloadError::InflatedTooLarge { limit: 4999 })
+            );
+            assert_eq!(inflate_into(&mut d, &z, 5000, &mut out), Ok(()));
+            assert_eq!(out, [b'x'; 5000]);
+            assert_eq!(
+                inflate_into(&mut d, &z[..z.len() - 1], 5000, &mut out),
+                Err(PayloadError::Zlib(
+                    "incomplete or truncated stream".to_owned()
+                ))
+            );
+        }
+    }
+
+    /// An error after the cap's last byte is zlib's verdict; one byte more is the cap's.
+    #[test]
+    fn error_at_the_cap() {
+        let data = vec![b'q'; 10_000];
+        let mut z = compress(&data).unwrap();
+        let last = z.len() - 1;
+        z[last] ^= 1;
+        let bad_check = Err(PayloadError::Zlib("incorrect data check".to_owned()));
+        assert_eq!(inflate(&z, 10_000), bad_check);
+        assert_eq!(inflate(&z, 10_001), bad_check);
+        assert_eq!(
+            inflate(&z, 9_999),
+            Err(PayloadError::InflatedTooLarge { limit: 9_999 })
+        );
+    }
+
     #[test]
     fn truncated_and_trailing_streams() {
         let compressed = compress(b"hello hello hello hello").unwrap();
         for cut in 0..compressed.len() {
-            assert!(
-                matches!(
-                    inflate(&compressed[..cut], 1 << 20),
-                    Err(PayloadError::Zlib(_))
-                ),
+            assert_eq!(
+                inflate(&compressed[..cut], 1 << 20),
+                Err(PayloadError::Zlib(
+                    "incomplete or truncated stream".to_owned()
+                )),
                 "cut at {cut}"
             );
         }

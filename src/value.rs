@@ -604,9 +604,10 @@ impl Dict {
     }
 }
 
+/// As `f.debug_map()` would write it, without recursion (see [`Value`]'s `Debug`).
 impl fmt::Debug for Dict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        debug::write(f, debug::Root::Dict(self))
     }
 }
 
@@ -617,7 +618,10 @@ impl<K: Into<Text>> FromIterator<(K, Value)> for Dict {
 }
 
 /// A value in a Flask session: everything Flask's `TaggedJSONSerializer` can write and read.
-#[derive(Clone, PartialEq, Debug)]
+///
+/// `Clone`, `PartialEq`, `Debug` and `Drop` never recurse: each walks the value with a heap
+/// stack, so a value nested a million levels deep is as safe as a flat one. They behave as the
+/// derived implementations would (`Debug` writes the same text, `{:#?}` included).
 pub enum Value {
     /// `None` (JSON `null`).
     None,
@@ -684,6 +688,310 @@ impl Drop for Value {
             }
             // `v` is now a leaf or an empty container: dropping it is shallow.
         }
+    }
+}
+
+impl Clone for Value {
+    fn clone(&self) -> Value {
+        /// A container being copied: the source's remaining children and the copy so far.
+        enum Copy<'a> {
+            Seq {
+                src: std::slice::Iter<'a, Value>,
+                dst: Vec<Value>,
+                tuple: bool,
+            },
+            Map {
+                src: std::slice::Iter<'a, (Text, Value)>,
+                dst: Vec<(Text, Value)>,
+            },
+        }
+        /// A copy of a leaf, or the frame that will copy a container.
+        fn open(v: &Value) -> Result<Value, Copy<'_>> {
+            Ok(match v {
+                Value::None => Value::None,
+                Value::Bool(b) => Value::Bool(*b),
+                Value::Int(i) => Value::Int(i.clone()),
+                Value::Float(f) => Value::Float(*f),
+                Value::Str(t) => Value::Str(t.clone()),
+                Value::Bytes(b) => Value::Bytes(b.clone()),
+                Value::Markup(t) => Value::Markup(t.clone()),
+                Value::Uuid(u) => Value::Uuid(*u),
+                Value::DateTime(d) => Value::DateTime(*d),
+                Value::List(items) | Value::Tuple(items) => {
+                    return Err(Copy::Seq {
+                        src: items.iter(),
+                        dst: Vec::with_capacity(items.len()),
+                        tuple: matches!(v, Value::Tuple(_)),
+                    })
+                }
+                Value::Dict(d) => {
+                    return Err(Copy::Map {
+                        src: d.entries.iter(),
+                        dst: Vec::with_capacity(d.entries.len()),
+                    })
+                }
+            })
+        }
+        let mut stack = match open(self) {
+            Ok(leaf) => return leaf,
+            Err(frame) => vec![frame],
+        };
+        while let Some(top) = stack.last_mut() {
+            // The next child to copy, with its key when the container is a dict.
+            let next = match top {
+                Copy::Seq { src, .. } => src.next().map(|v| (None, v)),
+                Copy::Map { src, .. } => src.next().map(|(k, v)| (Some(k), v)),
+            };
+            let (key, done) = match next {
+                Some((key, child)) => match open(child) {
+                    Ok(leaf) => (key, leaf),
+                    Err(frame) => {
+                        // A dict's key is pushed with the copied child, once it is complete:
+                        // keep it on the parent meanwhile.
+                        if let (Some(k), Copy::Map { dst, .. }) = (key, &mut *top) {
+                            dst.push((k.clone(), Value::None));
+                        }
+                        stack.push(frame);
+                        continue;
+                    }
+                },
+                None => {
+                    let finished = match stack.pop() {
+                        Some(Copy::Seq { dst, tuple, .. }) if tuple => Value::Tuple(dst),
+                        Some(Copy::Seq { dst, .. }) => Value::List(dst),
+                        Some(Copy::Map { dst, .. }) => Value::Dict(Dict { entries: dst }),
+                        None => Value::None,
+                    };
+                    match stack.last_mut() {
+                        None => return finished,
+                        // The parent's slot for a dict child was pushed when the child opened.
+                        Some(Copy::Map { dst, .. }) => {
+                            if let Some(slot) = dst.last_mut() {
+                                slot.1 = finished;
+                            }
+                            continue;
+                        }
+                        Some(Copy::Seq { dst, .. }) => {
+                            dst.push(finished);
+                            continue;
+                        }
+                    }
+                }
+            };
+            match (top, key) {
+                (Copy::Seq { dst, .. }, _) => dst.push(done),
+                (Copy::Map { dst, .. }, Some(k)) => dst.push((k.clone(), done)),
+                (Copy::Map { .. }, None) => {}
+            }
+        }
+        // Unreachable: the loop returns when the outermost container is finished.
+        Value::None
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        let mut stack: Vec<(&Value, &Value)> = vec![(self, other)];
+        while let Some(pair) = stack.pop() {
+            match pair {
+                (Value::None, Value::None) => {}
+                (Value::Bool(a), Value::Bool(b)) if a == b => {}
+                (Value::Int(a), Value::Int(b)) if a == b => {}
+                (Value::Float(a), Value::Float(b)) if a == b => {}
+                (Value::Str(a), Value::Str(b)) | (Value::Markup(a), Value::Markup(b)) if a == b => {
+                }
+                (Value::Bytes(a), Value::Bytes(b)) if a == b => {}
+                (Value::Uuid(a), Value::Uuid(b)) if a == b => {}
+                (Value::DateTime(a), Value::DateTime(b)) if a == b => {}
+                (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b))
+                    if a.len() == b.len() =>
+                {
+                    stack.extend(a.iter().zip(b.iter()));
+                }
+                (Value::Dict(a), Value::Dict(b)) if a.entries.len() == b.entries.len() => {
+                    for ((ka, va), (kb, vb)) in a.entries.iter().zip(b.entries.iter()) {
+                        if ka != kb {
+                            return false;
+                        }
+                        stack.push((va, vb));
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug::write(f, debug::Root::Value(self))
+    }
+}
+
+/// `Debug` for [`Value`] and [`Dict`] with an explicit stack, writing what `#[derive(Debug)]`
+/// (and `debug_map` for a dict) would write, in both the plain and the `{:#?}` form.
+mod debug {
+    use std::fmt::{self, Write as _};
+
+    use super::{Dict, Text, Value};
+
+    pub(super) enum Root<'a> {
+        Value(&'a Value),
+        Dict(&'a Dict),
+    }
+
+    enum Items<'a> {
+        Seq(std::slice::Iter<'a, Value>),
+        Map(std::slice::Iter<'a, (Text, Value)>),
+    }
+
+    /// An open `[...]` or `{...}`: the brackets are at indentation `level`, the items one deeper.
+    struct Frame<'a> {
+        items: Items<'a>,
+        level: usize,
+        started: bool,
+        /// Inside a variant's parentheses (`List(...)`), closed after the bracket.
+        wrapped: bool,
+    }
+
+    struct Out<'f, 'g> {
+        f: &'f mut fmt::Formatter<'g>,
+        pretty: bool,
+    }
+
+    impl Out<'_, '_> {
+        fn newline(&mut self, level: usize) -> fmt::Result {
+            if self.pretty {
+                self.f.write_char('\n')?;
+                for _ in 0..level {
+                    self.f.write_str("    ")?;
+                }
+            }
+            Ok(())
+        }
+
+        /// `x`'s own `Debug`, its continuation lines indented to `level` in the pretty form.
+        fn leaf(&mut self, x: &dyn fmt::Debug, level: usize) -> fmt::Result {
+            if !self.pretty {
+                return x.fmt(self.f);
+            }
+            let text = format!("{x:#?}");
+            for (i, line) in text.split('\n').enumerate() {
+                if i > 0 {
+                    self.newline(level)?;
+                }
+                self.f.write_str(line)?;
+            }
+            Ok(())
+        }
+
+        /// `Name(x)` at `level`, as a derived tuple variant is written.
+        fn variant(&mut self, name: &str, x: &dyn fmt::Debug, level: usize) -> fmt::Result {
+            self.f.write_str(name)?;
+            self.f.write_char('(')?;
+            self.newline(level + 1)?;
+            self.leaf(x, level + 1)?;
+            if self.pretty {
+                self.f.write_char(',')?;
+            }
+            self.newline(level)?;
+            self.f.write_char(')')
+        }
+
+        /// Writes `v` at `level`: whole if it is a leaf, else its opening and its frame.
+        fn value<'a>(
+            &mut self,
+            v: &'a Value,
+            level: usize,
+        ) -> Result<Option<Frame<'a>>, fmt::Error> {
+            let (name, items) = match v {
+                Value::None => return self.f.write_str("None").map(|()| None),
+                Value::Bool(b) => return self.variant("Bool", b, level).map(|()| None),
+                Value::Int(i) => return self.variant("Int", i, level).map(|()| None),
+                Value::Float(x) => return self.variant("Float", x, level).map(|()| None),
+                Value::Str(t) => return self.variant("Str", t, level).map(|()| None),
+                Value::Bytes(b) => return self.variant("Bytes", b, level).map(|()| None),
+                Value::Markup(t) => return self.variant("Markup", t, level).map(|()| None),
+                Value::Uuid(u) => return self.variant("Uuid", u, level).map(|()| None),
+                Value::DateTime(d) => return self.variant("DateTime", d, level).map(|()| None),
+                Value::List(items) => ("List", Items::Seq(items.iter())),
+                Value::Tuple(items) => ("Tuple", Items::Seq(items.iter())),
+                Value::Dict(d) => ("Dict", Items::Map(d.entries.iter())),
+            };
+            self.f.write_str(name)?;
+            self.f.write_char('(')?;
+            self.newline(level + 1)?;
+            self.open(items, level + 1, true).map(Some)
+        }
+
+        fn open<'a>(
+            &mut self,
+            items: Items<'a>,
+            level: usize,
+            wrapped: bool,
+        ) -> Result<Frame<'a>, fmt::Error> {
+            self.f.write_char(match items {
+                Items::Seq(_) => '[',
+                Items::Map(_) => '{',
+            })?;
+            Ok(Frame {
+                items,
+                level,
+                started: false,
+                wrapped,
+            })
+        }
+    }
+
+    pub(super) fn write(f: &mut fmt::Formatter<'_>, root: Root<'_>) -> fmt::Result {
+        let pretty = f.alternate();
+        let mut out = Out { f, pretty };
+        let mut stack = Vec::new();
+        let first = match root {
+            Root::Value(v) => out.value(v, 0)?,
+            Root::Dict(d) => Some(out.open(Items::Map(d.entries.iter()), 0, false)?),
+        };
+        stack.extend(first);
+        while let Some(top) = stack.last_mut() {
+            let level = top.level;
+            let next = match &mut top.items {
+                Items::Seq(it) => it.next().map(|v| (None, v)),
+                Items::Map(it) => it.next().map(|(k, v)| (Some(k), v)),
+            };
+            let started = std::mem::replace(&mut top.started, true);
+            if started && (pretty || next.is_some()) {
+                out.f.write_str(if pretty { "," } else { ", " })?;
+            }
+            let Some((key, v)) = next else {
+                let frame = stack.pop();
+                let (is_seq, wrapped) = match &frame {
+                    Some(fr) => (matches!(fr.items, Items::Seq(_)), fr.wrapped),
+                    None => (true, false),
+                };
+                if started {
+                    out.newline(level)?;
+                }
+                out.f.write_char(if is_seq { ']' } else { '}' })?;
+                if wrapped {
+                    if pretty {
+                        out.f.write_char(',')?;
+                    }
+                    out.newline(level.saturating_sub(1))?;
+                    out.f.write_char(')')?;
+                }
+                continue;
+            };
+            out.newline(level + 1)?;
+            if let Some(k) = key {
+                out.leaf(k, level + 1)?;
+                out.f.write_str(": ")?;
+            }
+            if let Some(frame) = out.value(v, level + 1)? {
+                stack.push(frame);
+            }
+        }
+        Ok(())
     }
 }
 

@@ -252,20 +252,23 @@ fn validly_signed_bad_payload_is_exit_3() {
 }
 
 #[test]
-fn timestamp_problems_are_exit_1() {
-    // Valid signatures over a 9-byte timestamp, one in the year 10000 (253402300800), and a
-    // value with no timestamp at all.
+fn timestamp_problems_are_exit_1_or_3_after_9999() {
+    // Valid signatures over a 9-byte timestamp and a value with no timestamp at all: Flask
+    // starts a new session (exit 1). One in the year 10000 (253402300800): Flask's HTTP 500
+    // (`ValueError` from `datetime`), exit 3 as a validly signed cookie Flask cannot read.
     let cases = [
-        flask_sign("eyJhIjoxfQ", "AQAAAAAAAAAA"),
-        flask_sign("eyJhIjoxfQ", "Ov_0QYA"),
-        flask_mac("eyJhIjoxfQ"),
+        (flask_sign("eyJhIjoxfQ", "AQAAAAAAAAAA"), 1),
+        (flask_mac("eyJhIjoxfQ"), 1),
+        (flask_sign("eyJhIjoxfQ", "Ov_0QYA"), 3),
     ];
-    for cookie in cases {
-        let o = run(
-            &["open", "--secret-key", KEY, "--now", "1700000000", &cookie],
-            None,
-        );
-        assert_eq!(code(&o), 1, "{cookie}: {}", stderr(&o));
+    for (cookie, want) in cases {
+        for cmd in ["open", "verify"] {
+            let o = run(
+                &[cmd, "--secret-key", KEY, "--now", "1700000000", &cookie],
+                None,
+            );
+            assert_eq!(code(&o), want, "{cmd} {cookie}: {}", stderr(&o));
+        }
     }
 }
 
@@ -353,6 +356,7 @@ fn help_for_every_command_and_version() {
         &["dump", "--help"][..],
         &["decode", "--help"][..],
         &["completions", "--help"][..],
+        &["audit", "--help"][..],
         &["help", "open"][..],
     ] {
         let o = run(args, None);
@@ -544,4 +548,81 @@ fn set_cookie_is_what_flask_sends() {
     assert_eq!(out.status.code(), Some(64));
     let out = run(&["set-cookie", "--secret-key", "k", "--max-age", "5"], None);
     assert_eq!(out.status.code(), Some(64));
+}
+
+#[test]
+fn open_prints_a_lone_surrogate_as_an_escape() {
+    // itsdangerous's URLSafeTimedSerializer("k") signature over `{"a":"x\udc00y","b":"\ud83d\ude00\u00e9"}`
+    // at 1700000000; its loads gives {'a': 'x\udc00y', 'b': '😀é'} (tests/gen_depth_cookies.py
+    // signs such JSON). UTF-8 cannot hold the lone surrogate: it is printed as `\udc00`.
+    let token = "eyJhIjoieFx1ZGMwMHkiLCJiIjoiXHVkODNkXHVkZTAwXHUwMGU5In0.ZVPxAA.4F6_Qs1iyG-Fm5VC28obycCD-T0";
+    let args = [
+        "--preset",
+        "itsdangerous",
+        "--secret-key",
+        "k",
+        "--now",
+        "1700000000",
+    ];
+    let verify = run(&[&["verify"], &args[..], &[token]].concat(), None);
+    assert_eq!(code(&verify), 0, "{}", stderr(&verify));
+    let o = run(&[&["open"], &args[..], &[token]].concat(), None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let printed = stdout(&o);
+    assert_eq!(printed.trim_end(), "{\"a\":\"x\\udc00y\",\"b\":\"😀é\"}");
+    // It reads back to the value itsdangerous signed.
+    let codec = flask_cookie::Codec::itsdangerous("k").build().unwrap();
+    let opened = codec.open(token, 1_700_000_000).unwrap();
+    assert_eq!(
+        codec.from_json(printed.trim_end().as_bytes()).unwrap(),
+        opened.value
+    );
+}
+
+#[test]
+fn empty_keys_as_flask_and_itsdangerous_take_them() {
+    // `URLSafeTimedSerializer("").dumps({"a": 1})` at 1700000000 (tests/gen_depth_cookies.py).
+    let token = "eyJhIjoxfQ.ZVPxAA.lpk-3X5dMoC-bKErFiPAXjpgEQs";
+    let o = run(
+        &[
+            "open",
+            "--preset",
+            "itsdangerous",
+            "--secret-key",
+            "",
+            "--now",
+            "1700000000",
+            token,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim_end(), r#"{"a":1}"#);
+    // Flask with SECRET_KEY="new", SECRET_KEY_FALLBACKS=[""] opens this cookie signed with "".
+    let cookie = "eyJhIjoxfQ.ZVPxAA.6wo0arvxaTT-IKoM0XpxUlqTs_Q";
+    let o = run(
+        &[
+            "open",
+            "--secret-key",
+            "new",
+            "--fallback-key",
+            "",
+            "--now",
+            "1700000000",
+            cookie,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // SECRET_KEY = "": Flask has no session; a usage error naming that.
+    let o = run(
+        &["open", "--secret-key", "", "--now", "1700000000", cookie],
+        None,
+    );
+    assert_eq!(code(&o), 64);
+    assert!(
+        stderr(&o).contains("Flask has no session without a SECRET_KEY"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -1,11 +1,16 @@
 //! `open` on cookies whose payload is arbitrary but validly signed with the fixed key, plain
-//! or zlib-compressed: the payload, inflating, JSON and tag code behind a valid MAC.
+//! or zlib-compressed: the payload, inflating, JSON and tag code behind a valid MAC. Every
+//! compressed payload's stream is also read by zlib itself (`flask_cookie_fuzz::zlib_reference`,
+//! what Python's `zlib.decompress` does): `open` must give zlib's verdict, and on its bytes
+//! what `from_json` gives.
 //!
 //! Input: one mode byte, then the payload. Mode bit 0: compress (and put the `.` marker);
-//! bit 1: use the bytes as the payload's base64 text directly rather than encoding them.
+//! bit 1: use the bytes as the payload's base64 text directly rather than encoding them;
+//! bit 2 (with bit 0, without bit 1): the bytes are the zlib stream itself (not compressed
+//! here), so the fuzzer writes malformed streams.
 #![no_main]
 
-use flask_cookie::{Codec, Error, PayloadError};
+use flask_cookie::{Codec, Error, Limits, PayloadError};
 use flask_cookie_fuzz as f;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -18,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let codec = CODEC.get_or_init(f::flask);
     let compressed = mode & 1 == 1;
+    let raw_stream = compressed && mode & 6 == 4;
     let text = if mode & 2 == 2 {
         let mut t = Vec::with_capacity(body.len() + 1);
         if compressed {
@@ -25,6 +31,8 @@ fuzz_target!(|data: &[u8]| {
         }
         t.extend(body.iter().filter(|&&b| b != b'.'));
         t
+    } else if raw_stream {
+        format!(".{}", f::b64(body)).into_bytes()
     } else if compressed {
         format!(".{}", f::b64(&f::zlib(body))).into_bytes()
     } else {
@@ -36,14 +44,23 @@ fuzz_target!(|data: &[u8]| {
         Ok(f::NOW - 60),
         "our signature verifies"
     );
+    if compressed {
+        // The stream as itsdangerous decodes the payload's base64 (none: base64 refused).
+        if let Some(stream) = flask_cookie::encoding::itsdangerous_b64decode(&text[1..]) {
+            let got = codec.open(&cookie, f::NOW).map(|o| codec.to_json(&o.value));
+            f::assert_inflates_as_zlib(&stream, Limits::default().max_inflated_len, got, |j| {
+                codec.from_json(j).map(|v| codec.to_json(&v))
+            });
+        }
+    }
     match codec.open(&cookie, f::NOW) {
         Ok(o) => {
             assert_eq!(o.signed_at, f::NOW - 60);
             let json = codec
                 .to_json(&o.value)
                 .expect("an opened value is writable");
-            // The payload reads as `from_json` reads its JSON.
-            if mode & 2 == 0 {
+            // The payload reads as `from_json` reads its JSON (when the body is the JSON).
+            if mode & 2 == 0 && !raw_stream {
                 let direct = codec.from_json(body).expect("open succeeded");
                 assert_eq!(codec.to_json(&direct).expect("writable"), json);
             }

@@ -179,3 +179,91 @@ pub fn text(u: &mut Unstructured<'_>) -> Result<Text> {
     }
     Ok(t)
 }
+
+/// What Python's `zlib.decompress(stream)` makes of a payload stream, with the crate's cap of
+/// `cap` bytes on the output, in stream order: more than `cap` bytes before zlib finds an
+/// error is `TooLarge`, an error before that is zlib's. Found with zlib in one call with room
+/// for `cap + 1` bytes (window bits 15, as Python), independently of the crate's buffer
+/// handling, and cross-checked with a plain `flate2::read::ZlibDecoder`.
+#[derive(Debug, PartialEq)]
+pub enum Inflated {
+    /// The stream ends within the cap (data after its end ignored, as Python does): its bytes.
+    Ok(Vec<u8>),
+    /// The stream gives more than `cap` bytes before any error.
+    TooLarge,
+    /// zlib refuses it before the cap: its message, the one Python prints after
+    /// "Error -3 while decompressing data: " ("need dictionary" for Python's "Error 2").
+    Refused(String),
+}
+
+/// [`Inflated`] of `stream` under a cap of `cap` bytes.
+pub fn zlib_reference(stream: &[u8], cap: usize) -> Inflated {
+    let mut d = flate2::Decompress::new(true);
+    let mut out = Vec::with_capacity(cap + 1);
+    let result = d.decompress_vec(stream, &mut out, flate2::FlushDecompress::Finish);
+    let verdict = if out.len() > cap {
+        // zlib wrote byte `cap + 1` (and maybe found an error after it).
+        Inflated::TooLarge
+    } else {
+        match result {
+            Ok(flate2::Status::StreamEnd) => Inflated::Ok(out),
+            // Room left, no end: the input ran out.
+            Ok(_) => Inflated::Refused("incomplete or truncated stream".to_owned()),
+            Err(e) if e.needs_dictionary().is_some() => {
+                Inflated::Refused("need dictionary".to_owned())
+            }
+            Err(e) => Inflated::Refused(e.message().unwrap_or("(no message)").to_owned()),
+        }
+    };
+    // The reader agrees where its chunking cannot matter (it drops the bytes of a call that
+    // ends in an error, so past the cap it may report either).
+    use std::io::Read;
+    let mut read = Vec::new();
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    let by_reader = flate2::read::ZlibDecoder::new(stream)
+        .take(limit)
+        .read_to_end(&mut read);
+    match (&verdict, by_reader) {
+        (Inflated::Ok(bytes), Ok(_)) => assert_eq!(&read, bytes, "ZlibDecoder's bytes"),
+        (Inflated::Refused(_), Err(_)) | (Inflated::TooLarge, _) => {}
+        (v, r) => panic!("one call says {v:?}, ZlibDecoder {r:?} ({} bytes)", read.len()),
+    }
+    verdict
+}
+
+/// Checks the crate's reading of a compressed payload against [`zlib_reference`]: `got` is
+/// what `open` (or `decode_unverified`) returned for a cookie carrying `stream`, `cap` its
+/// `max_inflated_len`, and `from_json` what the crate makes of the inflated bytes.
+pub fn assert_inflates_as_zlib<T: std::fmt::Debug + PartialEq>(
+    stream: &[u8],
+    cap: usize,
+    got: std::result::Result<T, flask_cookie::Error>,
+    from_json: impl FnOnce(&[u8]) -> std::result::Result<T, flask_cookie::PayloadError>,
+) {
+    use flask_cookie::{Error, PayloadError};
+    let want = match zlib_reference(stream, cap) {
+        Inflated::Ok(json) => from_json(&json).map_err(Error::BadPayload),
+        Inflated::TooLarge => Err(Error::BadPayload(PayloadError::InflatedTooLarge {
+            limit: cap,
+        })),
+        Inflated::Refused(msg) => Err(Error::BadPayload(PayloadError::Zlib(msg))),
+    };
+    assert_eq!(got, want, "stream {stream:02x?}, cap {cap}");
+}
+
+/// The adler32 of what `body` inflates to as raw deflate (up to 4 MiB), or `None` when it does
+/// not inflate to the end.
+pub fn raw_deflate_adler32(body: &[u8]) -> Option<u32> {
+    let mut d = flate2::Decompress::new(false);
+    let mut out = Vec::with_capacity(4 << 20);
+    match d.decompress_vec(body, &mut out, flate2::FlushDecompress::Finish) {
+        Ok(flate2::Status::StreamEnd) => {}
+        _ => return None,
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &out {
+        a = (a + u32::from(byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    Some(b << 16 | a)
+}

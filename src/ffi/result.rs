@@ -11,8 +11,9 @@ use crate::error::{Error, PayloadError, SignatureError};
 /// reused. Groups of a hundred follow itsdangerous's exceptions.
 ///
 /// The values 100 to 399 are the ones for which Flask starts a new, empty session
-/// (`flask_cookie_result_is_bad_signature`); the `BAD_PAYLOAD_*` values are cookies that are
-/// validly signed but that Flask cannot decode (an HTTP 500 in Flask).
+/// (`flask_cookie_result_is_bad_signature`). The cookies Flask answers with an HTTP 500 instead
+/// are validly signed: the `BAD_PAYLOAD_*` values (400 to 499, itsdangerous's `BadPayload`) and
+/// `TIMESTAMP_OUT_OF_RANGE` (600, a `ValueError` or `OverflowError` from Python's `datetime`).
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum flask_cookie_result {
@@ -25,15 +26,16 @@ pub enum flask_cookie_result {
     InvalidArgument = 2,
     /// A bug: a panic was caught at the boundary. The call had no effect.
     Panic = 3,
-    /// The configuration cannot make a codec: no key, or an empty key.
+    /// The configuration cannot make a codec: no key, or an empty secret (newest) key with the
+    /// Flask preset.
     InvalidConfig = 4,
     /// The cookie is not validly signed by any key, or is not shaped like a signed cookie
     /// (no `.`, signature not base64, timestamp missing). itsdangerous: `BadSignature`.
     BadSignature = 100,
     /// The cookie is longer than the codec's `max_cookie_len`. Treated as a bad signature.
     CookieTooLong = 101,
-    /// The signature is valid but the timestamp cannot be read or is after the year 9999.
-    /// itsdangerous: `BadTimeSignature`.
+    /// The signature is valid but the timestamp cannot be read (not base64, more than 8 bytes).
+    /// itsdangerous: `BadTimeSignature("Malformed timestamp")`.
     MalformedTimestamp = 200,
     /// The signature is valid but older than `max_age`, or signed in the future.
     /// itsdangerous: `SignatureExpired`.
@@ -56,6 +58,10 @@ pub enum flask_cookie_result {
     /// `flask_cookie_dump`: the value cannot be written with this codec's options (a lone
     /// surrogate without `ensure_ascii`, a timestamp after 9999).
     DumpUnsupported = 501,
+    /// Validly signed, but the timestamp is after 9999-12-31T23:59:59Z. Not a bad signature:
+    /// itsdangerous raises Python's `ValueError` or `OverflowError` (from `datetime`, with or
+    /// without `max_age`), so Flask answers with an HTTP 500 rather than a new session.
+    TimestampOutOfRange = 600,
 }
 
 impl flask_cookie_result {
@@ -80,11 +86,12 @@ impl flask_cookie_result {
             BadPayloadTag => "bad payload: invalid tagged value\0",
             DumpInvalidJson => "cannot dump: input is not tagged JSON\0",
             DumpUnsupported => "cannot dump: value not writable with these options\0",
+            TimestampOutOfRange => "timestamp after the year 9999\0",
         }
     }
 
     /// Every value, in order (for tests and the message lookup).
-    pub(crate) const ALL: [flask_cookie_result; 17] = {
+    pub(crate) const ALL: [flask_cookie_result; 18] = {
         use flask_cookie_result::*;
         [
             Ok,
@@ -104,6 +111,7 @@ impl flask_cookie_result {
             BadPayloadTag,
             DumpInvalidJson,
             DumpUnsupported,
+            TimestampOutOfRange,
         ]
     };
 
@@ -121,9 +129,12 @@ impl From<&Error> for flask_cookie_result {
             Error::BadSignature(_) => R::BadSignature,
             Error::MalformedTimestamp(_) => R::MalformedTimestamp,
             Error::Expired(_) => R::Expired,
+            Error::TimestampOutOfRange(_) => R::TimestampOutOfRange,
             Error::BadPayload(p) => p.into(),
             Error::Dump(_) => R::DumpUnsupported,
             Error::Config(_) => R::InvalidConfig,
+            // Only the typed Rust API (feature `serde`) makes it; the C ABI never does.
+            Error::Serde(_) => R::DumpUnsupported,
         }
     }
 }
@@ -183,7 +194,8 @@ pub extern "C" fn flask_cookie_result_message(result: u32) -> *const c_char {
 
 /// `true` when Flask, given a cookie that failed with `result`, would start a new, empty
 /// session: bad signature, cookie too long, malformed timestamp, expired. `false` for success,
-/// bad payloads (an HTTP 500 in Flask), argument errors and unknown values. Thread-safe.
+/// bad payloads and a timestamp after 9999 (an HTTP 500 in Flask), argument errors and unknown
+/// values. Thread-safe.
 #[no_mangle]
 pub extern "C" fn flask_cookie_result_is_bad_signature(result: u32) -> bool {
     (100..400).contains(&result) && flask_cookie_result::from_u32(result).is_some()

@@ -6,12 +6,11 @@
 
 use std::cell::Cell;
 
-use crate::error::PayloadError;
 use crate::scratch::{trim, with_scratch};
 use crate::tag;
 use crate::value::{Dict, Int, IntError, Text, Value};
 
-use super::{JsonError, JsonErrorKind};
+use super::{JsonError, JsonErrorKind, ReadError};
 
 const EXPECTING_VALUE: &str = "Expecting value";
 const EXTRA_DATA: &str = "Extra data";
@@ -61,6 +60,8 @@ struct Parser<'a> {
     pos: usize,
     tagged: bool,
     max_depth: usize,
+    /// Containers already open around the value read (see [`read_prefix`]).
+    base: usize,
 }
 
 fn syntax(position: usize, msg: &'static str) -> JsonError {
@@ -87,7 +88,7 @@ fn hex4(b: &[u8]) -> Option<u32> {
 }
 
 /// Parses `input` as Python's `json.loads` does; see [`super::read()`].
-pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, PayloadError> {
+pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, ReadError> {
     if input.starts_with('\u{feff}') {
         return Err(syntax(0, BOM).into());
     }
@@ -97,6 +98,7 @@ pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value,
         pos: 0,
         tagged,
         max_depth,
+        base: 0,
     };
     p.skip_ws();
     let v = p.parse()?;
@@ -105,6 +107,30 @@ pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value,
         return Err(syntax(p.pos, EXTRA_DATA).into());
     }
     Ok(v)
+}
+
+/// Reads the one value that starts at byte `start` of `input` (a container or a scalar, no
+/// whitespace before it), inside `base` open containers (which count toward `max_depth`, as
+/// [`read`] counts them); returns it and the offset just after it. What follows is not checked.
+/// (The serde fast path reads tagged values with it.)
+#[cfg(feature = "serde")]
+pub(crate) fn read_prefix(
+    input: &str,
+    start: usize,
+    tagged: bool,
+    max_depth: usize,
+    base: usize,
+) -> Result<(Value, usize), ReadError> {
+    let mut p = Parser {
+        s: input,
+        b: input.as_bytes(),
+        pos: start,
+        tagged,
+        max_depth,
+        base,
+    };
+    let v = p.parse()?;
+    Ok((v, p.pos))
 }
 
 impl Parser<'_> {
@@ -132,7 +158,7 @@ impl Parser<'_> {
     }
 
     fn enter(&self, depth: usize) -> Result<(), JsonError> {
-        if depth >= self.max_depth {
+        if self.base + depth >= self.max_depth {
             Err(JsonError {
                 position: self.pos,
                 kind: JsonErrorKind::TooDeep {
@@ -160,7 +186,7 @@ impl Parser<'_> {
         Ok(key)
     }
 
-    fn parse(&mut self) -> Result<Value, PayloadError> {
+    fn parse(&mut self) -> Result<Value, ReadError> {
         with_scratch(&SCRATCH, Scratch::default, |scratch| {
             let result = self.parse_with(scratch);
             // Leave the stacks empty (an error leaves items behind) and not too large.
@@ -174,7 +200,7 @@ impl Parser<'_> {
         })
     }
 
-    fn parse_with(&mut self, scratch: &mut Scratch) -> Result<Value, PayloadError> {
+    fn parse_with(&mut self, scratch: &mut Scratch) -> Result<Value, ReadError> {
         let stack = &mut scratch.stack;
         loop {
             // Read one value at `pos`; containers are opened and the loop restarts.
@@ -240,7 +266,9 @@ impl Parser<'_> {
                             }
                             Some(Frame::Dict { start, .. }) => {
                                 let start = start.min(scratch.entries.len());
-                                self.finish_dict(scratch.entries.split_off(start))?
+                                // The dict was at level `stack.len() + 1`.
+                                let level = self.base + stack.len() + 1;
+                                self.finish_dict(scratch.entries.split_off(start), level)?
                             }
                             // Unreachable: the stack was not empty.
                             None => return Err(syntax(self.pos, EXPECTING_VALUE).into()),
@@ -268,11 +296,27 @@ impl Parser<'_> {
         }
     }
 
-    fn finish_dict(&self, entries: Vec<(Text, Value)>) -> Result<Value, PayloadError> {
+    /// Builds the dict closed at nesting `level`, untagged when it is a tag.
+    ///
+    /// Reading and writing count levels alike: a value read within `max_depth` is written
+    /// within it. Untagging can only add a level in one way, `{" t": "ab"}` (one level) becoming
+    /// a tuple that is written `{" t":["a","b"]}` (two), so that case is checked here.
+    fn finish_dict(&self, entries: Vec<(Text, Value)>, level: usize) -> Result<Value, ReadError> {
         let dict = Dict::from_entries(entries);
         if self.tagged && dict.len() == 1 && dict.keys().all(tag::is_tag_key) {
             if let Some((key, value)) = dict.into_entries().pop() {
-                return Ok(tag::untag(&key, value)?);
+                let untagged = tag::untag(&key, value)?;
+                // Levels the writer opens for it: the tag wrapper and the list.
+                if matches!(untagged, Value::Tuple(_)) && level >= self.max_depth {
+                    return Err(JsonError {
+                        position: self.pos.saturating_sub(1),
+                        kind: JsonErrorKind::TooDeep {
+                            limit: self.max_depth,
+                        },
+                    }
+                    .into());
+                }
+                return Ok(untagged);
             }
             // Unreachable: the dict has one entry.
             return Ok(Value::Dict(Dict::new()));

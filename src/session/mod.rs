@@ -89,6 +89,36 @@ impl Session {
         self.dict.get(key)
     }
 
+    /// `session.get(key)` as a typed `T` (feature `serde`; see [`crate::serde`]): `Ok(None)`
+    /// when the key is absent, an error naming the path (`key.field[1]`) when the value is not
+    /// a `T`. Borrows `&str` from the session where `T` asks.
+    #[cfg(feature = "serde")]
+    pub fn get_as<'a, T: ::serde::Deserialize<'a>>(
+        &'a self,
+        key: &str,
+    ) -> Result<Option<T>, crate::SerdeError> {
+        self.access();
+        match self.dict.get(key) {
+            None => Ok(None),
+            Some(v) => crate::serde::from_value(v)
+                .map(Some)
+                .map_err(|e| e.in_key(key)),
+        }
+    }
+
+    /// `session[key] = value` for a typed `value` (feature `serde`): always modified. Stores
+    /// the value Flask would hold for it (see [`crate::serde`]); returns the old value.
+    #[cfg(feature = "serde")]
+    pub fn insert_as<T: ::serde::Serialize + ?Sized>(
+        &mut self,
+        key: impl Into<Text>,
+        value: &T,
+    ) -> Result<Option<Value>, crate::SerdeError> {
+        let key = key.into();
+        let v = crate::serde::to_value(value).map_err(|e| e.in_key(&key.to_string_lossy()))?;
+        Ok(self.insert(key, v))
+    }
+
     /// The value for `key`, to change in place. Flask does not notice nested changes: call
     /// [`mark_modified`](Self::mark_modified) when you make one that must be saved.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
