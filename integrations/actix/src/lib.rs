@@ -57,6 +57,8 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 pub use flask_cookie::session::{
     EnvError, OpenError, SaveError, Session, SessionConfig, SessionConfigBuilder,
 };
+#[cfg(feature = "serde")]
+pub use flask_cookie::SerdeError;
 pub use flask_cookie::{Dict, Value};
 
 /// Why the middleware answers instead of the handler (Flask: HTTP 500).
@@ -326,6 +328,28 @@ impl FlaskSession {
     /// `session.get(key)`, cloned.
     pub fn get(&self, key: &str) -> Option<Value> {
         self.lock().get(key).cloned()
+    }
+
+    /// `session.get(key)` as a typed `T` (feature `serde`, Flask's tagged values as
+    /// `flask_cookie::serde` maps them): `Ok(None)` when absent, an error naming the field path
+    /// when the value is not a `T`.
+    #[cfg(feature = "serde")]
+    pub fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, flask_cookie::SerdeError> {
+        self.lock().get_as(key)
+    }
+
+    /// `session[key] = value` for a typed `value` (feature `serde`): stores what Flask would
+    /// hold for it; the previous value.
+    #[cfg(feature = "serde")]
+    pub fn insert_as<T: serde::Serialize + ?Sized>(
+        &self,
+        key: &str,
+        value: &T,
+    ) -> Result<Option<Value>, flask_cookie::SerdeError> {
+        self.lock().insert_as(key, value)
     }
 
     /// `key in session`.

@@ -99,3 +99,42 @@ async fn extractor_without_middleware_is_a_500() {
     let r = test::call_service(&app, test::TestRequest::get().uri("/").to_request()).await;
     assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }
+
+#[cfg(feature = "serde")]
+#[actix_web::test]
+async fn typed_get_and_insert_write_what_flask_writes() {
+    #[derive(serde::Serialize)]
+    struct Prefs<'a> {
+        theme: &'a str,
+        size: u8,
+    }
+    async fn typed(s: FlaskSession) -> HttpResponse {
+        let a: Option<i64> = s.get_as("a").unwrap();
+        s.insert_as(
+            "prefs",
+            &Prefs {
+                theme: "dark",
+                size: 3,
+            },
+        )
+        .unwrap();
+        s.insert_as("seen", &a).unwrap();
+        HttpResponse::Ok().body("x")
+    }
+    let app = test::init_service(
+        App::new()
+            .wrap(middleware())
+            .route("/", web::get().to(typed)),
+    )
+    .await;
+    let req = test::TestRequest::get()
+        .uri("/")
+        .insert_header((COOKIE, COOKIE_A1))
+        .to_request();
+    let r = test::call_service(&app, req).await;
+    // Flask: session["prefs"] = {"theme": "dark", "size": 3}; session["seen"] = session.get("a").
+    assert_eq!(
+        all(&r, SET_COOKIE),
+        ["session=eyJhIjoxLCJwcmVmcyI6eyJzaXplIjozLCJ0aGVtZSI6ImRhcmsifSwic2VlbiI6MX0.ZVPxAA.vdM2OMniGoKsFsv9DpDO6RgIi70; HttpOnly; Path=/"]
+    );
+}

@@ -112,3 +112,41 @@ async fn extractor_without_layer_is_a_500() {
     let r = get_with(app, "/", &[]).await;
     assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }
+
+#[cfg(feature = "serde")]
+#[tokio::test]
+async fn typed_get_and_insert_write_what_flask_writes() {
+    #[derive(serde::Serialize)]
+    struct Prefs<'a> {
+        theme: &'a str,
+        size: u8,
+    }
+    let config = SessionConfig::flask("test key").build().unwrap();
+    let app = Router::new()
+        .route(
+            "/",
+            get(|s: FlaskSession| async move {
+                let a: Option<i64> = s.get_as("a").unwrap();
+                s.insert_as(
+                    "prefs",
+                    &Prefs {
+                        theme: "dark",
+                        size: 3,
+                    },
+                )
+                .unwrap();
+                s.insert_as("seen", &a).unwrap();
+                // Not an int: the error names the key.
+                let e = s.get_as::<String>("a").unwrap_err();
+                assert!(e.to_string().contains('a'), "{e}");
+                "x"
+            }),
+        )
+        .layer(FlaskSessionLayer::new(config).clock(|| NOW));
+    let r = get_with(app, "/", &[COOKIE_A1]).await;
+    // Flask: session["prefs"] = {"theme": "dark", "size": 3}; session["seen"] = session.get("a").
+    assert_eq!(
+        all(&r, header::SET_COOKIE),
+        ["session=eyJhIjoxLCJwcmVmcyI6eyJzaXplIjozLCJ0aGVtZSI6ImRhcmsifSwic2VlbiI6MX0.ZVPxAA.vdM2OMniGoKsFsv9DpDO6RgIi70; HttpOnly; Path=/"]
+    );
+}
