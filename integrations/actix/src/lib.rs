@@ -117,7 +117,7 @@ fn unix_now() -> u64 {
 /// build it once, outside `HttpServer::new`'s factory, and clone it into each worker.
 #[derive(Clone)]
 pub struct FlaskSessionMiddleware {
-    shared: Shared,
+    shared: Arc<Shared>,
 }
 
 impl fmt::Debug for FlaskSessionMiddleware {
@@ -132,11 +132,11 @@ impl FlaskSessionMiddleware {
     /// The middleware for the sessions of a Flask app configured as `config`.
     pub fn new(config: SessionConfig) -> FlaskSessionMiddleware {
         FlaskSessionMiddleware {
-            shared: Shared {
+            shared: Arc::new(Shared {
                 config: Arc::new(config),
                 on_error: Arc::new(|_| flask_500()),
                 clock: Arc::new(unix_now),
-            },
+            }),
         }
     }
 
@@ -146,7 +146,7 @@ impl FlaskSessionMiddleware {
     where
         F: Fn(SessionError) -> HttpResponse + Send + Sync + 'static,
     {
-        self.shared.on_error = Arc::new(handler);
+        Arc::make_mut(&mut self.shared).on_error = Arc::new(handler);
         self
     }
 
@@ -155,7 +155,7 @@ impl FlaskSessionMiddleware {
     where
         F: Fn() -> u64 + Send + Sync + 'static,
     {
-        self.shared.clock = Arc::new(clock);
+        Arc::make_mut(&mut self.shared).clock = Arc::new(clock);
         self
     }
 
@@ -179,7 +179,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(FlaskSessionService {
             service: Rc::new(service),
-            shared: self.shared.clone(),
+            shared: Arc::clone(&self.shared),
         }))
     }
 }
@@ -187,7 +187,7 @@ where
 /// The service [`FlaskSessionMiddleware`] wraps around the app.
 pub struct FlaskSessionService<S> {
     service: Rc<S>,
-    shared: Shared,
+    shared: Arc<Shared>,
 }
 
 type Answer<B> = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
@@ -204,14 +204,21 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let shared = self.shared.clone();
+        let shared = Arc::clone(&self.shared);
         let opened = {
-            let headers: Vec<&[u8]> = req
-                .headers()
-                .get_all(COOKIE)
-                .map(HeaderValue::as_bytes)
-                .collect();
-            flask_cookie::session::open_session(&shared.config, &headers, (shared.clock)())
+            let mut all = req.headers().get_all(COOKIE).map(HeaderValue::as_bytes);
+            let now = (shared.clock)();
+            match (all.next(), all.next()) {
+                (None, _) => Ok(Session::new()),
+                // The usual case, without collecting.
+                (Some(one), None) => {
+                    flask_cookie::session::open_session(&shared.config, &[one], now)
+                }
+                (Some(one), Some(two)) => {
+                    let headers: Vec<&[u8]> = [one, two].into_iter().chain(all).collect();
+                    flask_cookie::session::open_session(&shared.config, &headers, now)
+                }
+            }
         };
         let handle = match opened {
             Ok(session) => FlaskSession::from_session(session),

@@ -139,7 +139,7 @@ fn unix_now() -> u64 {
 /// clone (its settings are shared).
 #[derive(Clone)]
 pub struct FlaskSessionLayer {
-    shared: Shared,
+    shared: Arc<Shared>,
 }
 
 impl fmt::Debug for FlaskSessionLayer {
@@ -155,11 +155,11 @@ impl FlaskSessionLayer {
     /// ([`SessionConfig::from_prefixed_env`], [`SessionConfig::flask`]).
     pub fn new(config: SessionConfig) -> FlaskSessionLayer {
         FlaskSessionLayer {
-            shared: Shared {
+            shared: Arc::new(Shared {
                 config: Arc::new(config),
                 on_error: Arc::new(|_| flask_500()),
                 clock: Arc::new(unix_now),
-            },
+            }),
         }
     }
 
@@ -169,7 +169,7 @@ impl FlaskSessionLayer {
     where
         F: Fn(SessionError) -> Response + Send + Sync + 'static,
     {
-        self.shared.on_error = Arc::new(handler);
+        Arc::make_mut(&mut self.shared).on_error = Arc::new(handler);
         self
     }
 
@@ -178,7 +178,7 @@ impl FlaskSessionLayer {
     where
         F: Fn() -> u64 + Send + Sync + 'static,
     {
-        self.shared.clock = Arc::new(clock);
+        Arc::make_mut(&mut self.shared).clock = Arc::new(clock);
         self
     }
 
@@ -194,7 +194,7 @@ impl<S> Layer<S> for FlaskSessionLayer {
     fn layer(&self, inner: S) -> FlaskSessionService<S> {
         FlaskSessionService {
             inner,
-            shared: self.shared.clone(),
+            shared: Arc::clone(&self.shared),
         }
     }
 }
@@ -203,7 +203,7 @@ impl<S> Layer<S> for FlaskSessionLayer {
 #[derive(Clone)]
 pub struct FlaskSessionService<S> {
     inner: S,
-    shared: Shared,
+    shared: Arc<Shared>,
 }
 
 impl<S: fmt::Debug> fmt::Debug for FlaskSessionService<S> {
@@ -229,18 +229,28 @@ where
     }
 
     fn call(&mut self, mut req: Request<ReqBody>) -> Self::Future {
-        let shared = self.shared.clone();
+        let shared = Arc::clone(&self.shared);
         // The service that was polled ready is the one to call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let opened = {
-            let headers: Vec<&[u8]> = req
+            let mut all = req
                 .headers()
                 .get_all(COOKIE)
                 .iter()
-                .map(HeaderValue::as_bytes)
-                .collect();
-            flask_cookie::session::open_session(&shared.config, &headers, (shared.clock)())
+                .map(HeaderValue::as_bytes);
+            let now = (shared.clock)();
+            match (all.next(), all.next()) {
+                (None, _) => Ok(Session::new()),
+                // The usual case, without collecting.
+                (Some(one), None) => {
+                    flask_cookie::session::open_session(&shared.config, &[one], now)
+                }
+                (Some(one), Some(two)) => {
+                    let headers: Vec<&[u8]> = [one, two].into_iter().chain(all).collect();
+                    flask_cookie::session::open_session(&shared.config, &headers, now)
+                }
+            }
         };
         let handle = match opened {
             Ok(session) => FlaskSession::from_session(session),
