@@ -12,6 +12,7 @@ is wrk (Debian's `wrk`) when installed, else ab (apache2-utils); each run is bou
 --duration seconds, ab: --requests requests) after a short warm-up. Figures vary with the
 machine and what else runs on it: the script reports them, "met" or "not met", and exits 0.
 
+Needs gunicorn (benches/requirements-services.txt) and wrk or ab.
 Usage: python3 benches/services_load.py [--duration 5] [--connections 32] [--requests 20000]
 """
 import argparse
@@ -107,6 +108,10 @@ def main():
     app_dir = os.path.dirname(shared) if os.path.exists(shared) else os.path.join(ROOT, "tests", "services")
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}, "FLASK_SECRET_KEY": KEY}
     cores = os.cpu_count() or 1
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        sys.exit("gunicorn missing: pip install -r benches/requirements-services.txt")
 
     fport, aport = free_port(), free_port()
     flask = start([sys.executable, "-m", "gunicorn", "-w", str(cores), "-b", f"127.0.0.1:{fport}",
