@@ -14,8 +14,12 @@ machine and what else runs on it: the script reports them, "met" or "not met", a
 
 Needs gunicorn (benches/requirements-services.txt) and wrk or ab.
 Usage: python3 benches/services_load.py [--duration 5] [--connections 32] [--requests 20000]
+       (or benches/services_load.sh ARGS). Writes the figures to target/services_load.json
+       (--results; $SERVICES_LOAD_RESULTS), which benches/compare.py's end-to-end rows read.
 """
 import argparse
+import datetime
+import json
 import http.client
 import os
 import re
@@ -99,6 +103,9 @@ def main():
     ap.add_argument("--requests", type=int, default=20000, help="requests per ab run")
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--results", default=os.environ.get(
+        "SERVICES_LOAD_RESULTS", os.path.join(ROOT, "target", "services_load.json")),
+        help="where to write the figures as JSON (read by benches/compare.py)")
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "flask-cookie-axum",
@@ -108,6 +115,7 @@ def main():
     app_dir = os.path.dirname(shared) if os.path.exists(shared) else os.path.join(ROOT, "tests", "services")
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}, "FLASK_SECRET_KEY": KEY}
     cores = os.cpu_count() or 1
+    load_before = os.getloadavg()[0]
     try:
         import gunicorn  # noqa: F401
     except ImportError:
@@ -142,6 +150,24 @@ def main():
         if axum:
             stop(axum)
         stop(flask)
+    record = {
+        "measured_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "axum_rps": round(results["axum"]),
+        "flask_gunicorn_rps": round(results["flask"]),
+        "axum_no_session_rps": round(results["axum_no_session"]),
+        "axum_peek_rps": round(results["axum_peek"]),
+        "load_generator": tool,
+        "connections": args.connections,
+        "bound": bound,
+        "cores": cores,
+        "gunicorn_workers": cores,
+        "load_average_before": round(load_before, 2),
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
+    with open(args.results, "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=1)
+        f.write("\n")
+    print(f"figures written to {os.path.relpath(args.results)}")
     ratio = results["axum"] / results["flask"]
     cost = 1 - results["axum"] / results["axum_no_session"]
     print(f"axum / Flask (gunicorn -w {cores}): {ratio:.1f}x   target >= 20x: "
