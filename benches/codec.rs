@@ -201,7 +201,9 @@ fn bench_typed<T: serde::de::DeserializeOwned + serde::Serialize>(
     codec: &Codec,
     shape: &Shape,
 ) {
-    let typed = codec.open_as::<T>(&shape.cookie, fx.now).expect("opens typed");
+    let typed = codec
+        .open_as::<T>(&shape.cookie, fx.now)
+        .expect("opens typed");
     assert_eq!(
         codec.dump_as(&typed.value, fx.timestamp).expect("dumps"),
         shape.cookie,
@@ -216,11 +218,20 @@ fn bench_typed<T: serde::de::DeserializeOwned + serde::Serialize>(
 fn bench_typed_api(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
     let mut g = c.benchmark_group("open_as_service");
     for shape in &fx.shapes {
-        let s = codec.open_as::<Service>(&shape.cookie, fx.now).expect("opens").value;
+        let s = codec
+            .open_as::<Service>(&shape.cookie, fx.now)
+            .expect("opens")
+            .value;
         let v = codec.open(&shape.cookie, fx.now).expect("opens").value;
         let d = v.as_dict().expect("a dict");
-        assert_eq!(s.permanent, d.get("_permanent").map(|v| *v == Value::Bool(true)));
-        assert_eq!(s.csrf_token.as_deref(), d.get("csrf_token").and_then(Value::as_str));
+        assert_eq!(
+            s.permanent,
+            d.get("_permanent").map(|v| *v == Value::Bool(true))
+        );
+        assert_eq!(
+            s.csrf_token.as_deref(),
+            d.get("csrf_token").and_then(Value::as_str)
+        );
         g.bench_function(&shape.name, |b| {
             b.iter(|| codec.open_as::<Service>(black_box(shape.cookie.as_bytes()), fx.now))
         });
