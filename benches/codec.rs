@@ -104,6 +104,7 @@ fn parts(cookie: &str) -> (&str, &str, Vec<u8>) {
 }
 
 /// The fields a service reads (issue 11): absent ones are `None`.
+#[cfg(feature = "serde")]
 #[derive(serde::Deserialize, Debug)]
 #[allow(dead_code)]
 struct Service {
@@ -119,6 +120,7 @@ struct Service {
     csrf_token: Option<String>,
 }
 
+#[cfg(feature = "serde")]
 mod whole {
     //! A struct of the whole session of each shape.
     #![allow(dead_code)]
@@ -195,6 +197,7 @@ mod whole {
 }
 
 /// `open_as::<T>` of `shape`, after checking that `T` holds the session Flask wrote.
+#[cfg(feature = "serde")]
 fn bench_typed<T: serde::de::DeserializeOwned + serde::Serialize>(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     fx: &Fixture,
@@ -215,6 +218,10 @@ fn bench_typed<T: serde::de::DeserializeOwned + serde::Serialize>(
     });
 }
 
+#[cfg(not(feature = "serde"))]
+fn bench_typed_api(_: &mut Criterion, _: &Fixture, _: &Codec) {}
+
+#[cfg(feature = "serde")]
 fn bench_typed_api(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
     let mut g = c.benchmark_group("open_as_service");
     for shape in &fx.shapes {
