@@ -1,7 +1,7 @@
 //! Typed sessions with serde (feature `serde`, on by default).
 //!
 //! * Reading: [`Codec::open_as`](crate::Codec::open_as) deserializes a cookie's payload straight
-//!   from its JSON bytes into any `T: Deserialize`, with no [`Value`](crate::Value) in between;
+//!   from its JSON bytes into any `T: Deserialize`, with no [`Value`] in between;
 //!   [`from_json`] does the same for a JSON text, borrowing `&str` fields where the JSON string
 //!   has no escape. [`Session::get_as`](crate::session::Session::get_as) reads one entry of a
 //!   session already opened.
@@ -14,7 +14,7 @@
 //!
 //! The typed methods end in `_as` (`open_as`, `dump_as`, `get_as`, `insert_as`): the untyped
 //! ones (`Codec::open`, `Session::get`, `Session::insert`, ...) keep their names and their
-//! [`Value`](crate::Value)s. These names are stable.
+//! [`Value`]s. These names are stable.
 //!
 //! # The Python value of each Rust type
 //!
@@ -30,8 +30,8 @@
 //! | Rust tuples, tuple structs, [`Tuple<T>`] | `tuple` (tag `" t"`) |
 //! | [`Bytes`], `serde_bytes` | `bytes` (tag `" b"`) |
 //! | [`Markup`] | `markupsafe.Markup` (tag `" m"`) |
-//! | [`Uuid`], `uuid::Uuid` with [`mod@uuid`] (feature `uuid`) | `uuid.UUID` (tag `" u"`) |
-//! | [`DateTime`], `time::OffsetDateTime` with [`mod@time`], `chrono::DateTime<Utc>` with [`mod@chrono`] | aware `datetime` (tag `" d"`) |
+//! | [`Uuid`], `uuid::Uuid` with `serde::uuid` (feature `uuid`) | `uuid.UUID` (tag `" u"`) |
+//! | [`DateTime`], `time::OffsetDateTime` with `serde::time`, `chrono::DateTime<Utc>` with `serde::chrono` | aware `datetime` (tag `" d"`) |
 //! | structs, maps with string (or integer) keys | `dict` (a one-entry dict whose key is a tag key is written with the `" di"` escape, as Flask does) |
 //! | unit variants | `str` of the variant name |
 //! | other enum variants | `{"Variant": value}` |
@@ -51,7 +51,7 @@
 //!
 //! # Errors
 //!
-//! A value of the wrong type fails with a [`SerdeError`](crate::SerdeError) naming the path,
+//! A value of the wrong type fails with a [`SerdeError`] naming the path,
 //! such as `cart[1].price: invalid type: string "x", expected f64`.
 //!
 //! ```

@@ -112,7 +112,7 @@ impl<'de> Deserialize<'de> for Markup {
 }
 
 /// A `uuid.UUID` (tag `" u"`), as its 128-bit integer (`UUID.int`). Reads only a UUID.
-/// (With the `uuid` feature, [`mod@super::uuid`] does the same for `uuid::Uuid`.)
+/// (With the `uuid` feature, `flask_cookie::serde::uuid` does the same for `uuid::Uuid`.)
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Uuid(pub u128);
 
@@ -160,8 +160,8 @@ impl<'de> Deserialize<'de> for Uuid {
 }
 
 /// An aware `datetime` (tag `" d"`, an HTTP date: whole seconds, read back as UTC). Reads only
-/// a datetime. (With the `time` or `chrono` features, [`mod@super::time`] and
-/// [`mod@super::chrono`] do the same for their types.)
+/// a datetime. (With the `time` or `chrono` features, `flask_cookie::serde::time` and
+/// `flask_cookie::serde::chrono` do the same for their types.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime(pub crate::DateTime);
 
