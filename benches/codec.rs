@@ -13,6 +13,10 @@
 //! `target/criterion/GROUP/SHAPE/new/estimates.json`. Groups:
 //!
 //! * `open`, `verify`, `dump`: this crate's public API ([`Codec`]).
+//! * `open_as_service` (feature `serde`): `Codec::open_as` into the struct of the fields a
+//!   service reads (`_permanent`, `_fresh`, `_user_id`, `user_id`, `csrf_token`; each
+//!   optional), the rest skipped; `open_as_whole`: into a struct of the whole session of
+//!   each shape (every field typed, tags through `flask_cookie::serde`'s types).
 //! * `floor_hmac`: HMAC-SHA1 of the signed part from a precomputed keyed state (clone, update,
 //!   finalize): the floor of `verify`.
 //! * `floor_base64`: URL-safe base64 decoding of the payload into a reused buffer.
@@ -97,6 +101,160 @@ fn parts(cookie: &str) -> (&str, &str, Vec<u8>) {
         signed,
         URL_SAFE_NO_PAD.decode(sig).expect("base64"),
     )
+}
+
+/// The fields a service reads (issue 11): absent ones are `None`.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize, Debug)]
+#[allow(dead_code)]
+struct Service {
+    #[serde(rename = "_permanent", default)]
+    permanent: Option<bool>,
+    #[serde(rename = "_fresh", default)]
+    fresh: Option<bool>,
+    #[serde(rename = "_user_id", default)]
+    login_user_id: Option<String>,
+    #[serde(default)]
+    user_id: Option<u64>,
+    #[serde(default)]
+    csrf_token: Option<String>,
+}
+
+#[cfg(feature = "serde")]
+mod whole {
+    //! A struct of the whole session of each shape.
+    #![allow(dead_code)]
+    use flask_cookie::serde::{Bytes, DateTime, Markup, Uuid};
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Tiny {
+        pub _permanent: bool,
+        pub user_id: u64,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Small {
+        pub _fresh: bool,
+        pub _permanent: bool,
+        pub _user_id: String,
+        pub csrf_token: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Prefs {
+        pub beta: bool,
+        pub lang: String,
+        pub theme: String,
+        pub tz: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct User {
+        pub email: String,
+        pub id: u64,
+        pub name: String,
+        pub prefs: Prefs,
+        pub roles: Vec<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Medium {
+        pub _permanent: bool,
+        pub cart: (String, String, u32, f64),
+        pub flash: Vec<Vec<String>>,
+        pub history: Vec<String>,
+        pub last_seen: DateTime,
+        pub nonce: Bytes,
+        pub notice: Markup,
+        pub request_id: Uuid,
+        pub score: f64,
+        pub user: User,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Product {
+        pub price: u32,
+        pub qty: u32,
+        pub sku: String,
+        pub tags: Vec<String>,
+        pub title: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Large {
+        pub _permanent: bool,
+        pub csrf_token: String,
+        pub recently_viewed: Vec<Product>,
+    }
+}
+
+/// `open_as::<T>` of `shape`, after checking that `T` holds the session Flask wrote.
+#[cfg(feature = "serde")]
+fn bench_typed<T: serde::de::DeserializeOwned + serde::Serialize>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    fx: &Fixture,
+    codec: &Codec,
+    shape: &Shape,
+) {
+    let typed = codec
+        .open_as::<T>(&shape.cookie, fx.now)
+        .expect("opens typed");
+    assert_eq!(
+        codec.dump_as(&typed.value, fx.timestamp).expect("dumps"),
+        shape.cookie,
+        "{}: the typed session is not Flask's",
+        shape.name
+    );
+    g.bench_function(&shape.name, |b| {
+        b.iter(|| codec.open_as::<T>(black_box(shape.cookie.as_bytes()), fx.now))
+    });
+}
+
+#[cfg(not(feature = "serde"))]
+fn bench_typed_api(_: &mut Criterion, _: &Fixture, _: &Codec) {}
+
+#[cfg(feature = "serde")]
+fn bench_typed_api(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
+    let mut g = c.benchmark_group("open_as_service");
+    for shape in &fx.shapes {
+        let s = codec
+            .open_as::<Service>(&shape.cookie, fx.now)
+            .expect("opens")
+            .value;
+        let v = codec.open(&shape.cookie, fx.now).expect("opens").value;
+        let d = v.as_dict().expect("a dict");
+        assert_eq!(
+            s.permanent,
+            d.get("_permanent").map(|v| *v == Value::Bool(true))
+        );
+        assert_eq!(
+            s.csrf_token.as_deref(),
+            d.get("csrf_token").and_then(Value::as_str)
+        );
+        g.bench_function(&shape.name, |b| {
+            b.iter(|| codec.open_as::<Service>(black_box(shape.cookie.as_bytes()), fx.now))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("open_as_whole");
+    for shape in &fx.shapes {
+        match shape.name.as_str() {
+            "tiny" => bench_typed::<whole::Tiny>(&mut g, fx, codec, shape),
+            "small" => bench_typed::<whole::Small>(&mut g, fx, codec, shape),
+            "medium" => bench_typed::<whole::Medium>(&mut g, fx, codec, shape),
+            "large" => bench_typed::<whole::Large>(&mut g, fx, codec, shape),
+            other => panic!("no whole-session struct for shape {other}"),
+        }
+    }
+    g.finish();
 }
 
 fn bench_api(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
@@ -485,6 +643,7 @@ fn benches(c: &mut Criterion) {
     let fx = load();
     let codec = Codec::flask(fx.secret_key.as_str()).build().expect("codec");
     bench_api(c, &fx, &codec);
+    bench_typed_api(c, &fx, &codec);
     bench_floor(c, &fx, &codec);
     bench_threads(c, &fx, &codec);
     bench_itsdangerous_crate(c, &fx);

@@ -47,6 +47,9 @@ pub enum Error {
     Dump(DumpError),
     /// The codec configuration is unusable.
     Config(ConfigError),
+    /// The payload is valid but does not deserialize into the requested type
+    /// ([`crate::Codec::open_as`]), or a value does not serialize ([`crate::Codec::dump_as`]).
+    Serde(SerdeError),
 }
 
 impl Error {
@@ -70,6 +73,7 @@ impl fmt::Display for Error {
             Error::BadPayload(e) => write!(f, "bad payload: {e}"),
             Error::Dump(e) => write!(f, "cannot dump: {e}"),
             Error::Config(e) => write!(f, "invalid configuration: {e}"),
+            Error::Serde(e) => write!(f, "typed session: {e}"),
         }
     }
 }
@@ -105,6 +109,85 @@ impl From<DumpError> for Error {
         Error::Dump(e)
     }
 }
+
+impl From<SerdeError> for Error {
+    fn from(e: SerdeError) -> Error {
+        Error::Serde(e)
+    }
+}
+
+/// A typed value that does not match the session (or cannot be written): the path of the
+/// offending field from the root (`cart[1].price`, empty for the root) and serde's message.
+/// Displayed as `path: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SerdeError {
+    path: String,
+    message: String,
+}
+
+impl SerdeError {
+    /// An error at the root.
+    pub fn new(message: impl Into<String>) -> SerdeError {
+        SerdeError {
+            path: String::new(),
+            message: message.into(),
+        }
+    }
+
+    /// The path of the field (`cart[1].price`; `""` for the root).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong (serde's message, such as `invalid type: string "x", expected f64`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The error seen from the dict holding it, under `key`.
+    pub fn in_key(mut self, key: &str) -> SerdeError {
+        let plain = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let seg = if plain {
+            key.to_owned()
+        } else {
+            format!("[{key:?}]")
+        };
+        self.path = if self.path.is_empty() {
+            seg
+        } else if self.path.starts_with('[') {
+            seg + &self.path
+        } else {
+            seg + "." + &self.path
+        };
+        self
+    }
+
+    /// The error seen from the list holding it, at `index`.
+    pub fn in_index(mut self, index: usize) -> SerdeError {
+        let seg = format!("[{index}]");
+        self.path = if self.path.is_empty() || self.path.starts_with('[') {
+            seg + &self.path
+        } else {
+            seg + "." + &self.path
+        };
+        self
+    }
+}
+
+impl fmt::Display for SerdeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for SerdeError {}
 
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Error {

@@ -56,6 +56,8 @@ pub mod json;
 pub mod payload;
 mod pyrepr;
 mod scratch;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod session;
 pub mod signer;
 pub mod tag;
@@ -66,7 +68,8 @@ pub use codec::{
     decode_unverified, Codec, CodecBuilder, Limits, Opened, Preset, Unverified, FLASK_MAX_AGE,
 };
 pub use error::{
-    ConfigError, DumpError, Error, Expired, PayloadError, SignatureError, TimestampError,
+    ConfigError, DumpError, Error, Expired, PayloadError, SerdeError, SignatureError,
+    TimestampError,
 };
 pub use json::{JsonError, JsonErrorKind, JsonOptions};
 pub use signer::{Digest, KeyDerivation, SecretKey};

@@ -58,7 +58,8 @@ struct ReadScratch {
 
 thread_local! {
     static WRITE: Cell<Option<WriteScratch>> = const { Cell::new(None) };
-    static READ: Cell<Option<ReadScratch>> = const { Cell::new(None) };
+    // Boxed: taking it out of its slot and putting it back moves a pointer, not the state.
+    static READ: Cell<Option<Box<ReadScratch>>> = const { Cell::new(None) };
 }
 
 fn new_write_scratch() -> WriteScratch {
@@ -68,12 +69,12 @@ fn new_write_scratch() -> WriteScratch {
     }
 }
 
-fn new_read_scratch() -> ReadScratch {
-    ReadScratch {
+fn new_read_scratch() -> Box<ReadScratch> {
+    Box::new(ReadScratch {
         raw: Vec::new(),
         json: Vec::new(),
         inflater: Decompress::new(true),
-    }
+    })
 }
 
 /// Appends the encoded payload of `json` to `out` (itsdangerous's `dump_payload` after JSON).

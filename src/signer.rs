@@ -197,14 +197,37 @@ impl KeyedMac {
         }
     }
 
-    /// Constant-time check of `tag` against the MAC of `msg` (`verify_slice`).
+    /// Constant-time check of `tag` against the MAC of `msg` (what `verify_slice` checks:
+    /// [`ct_eq`], word by word rather than byte by byte).
     fn verify(&self, msg: &[u8], tag: &[u8]) -> bool {
         match self {
-            KeyedMac::Sha1(m) => m.clone().chain_update(msg).verify_slice(tag).is_ok(),
-            KeyedMac::Sha256(m) => m.clone().chain_update(msg).verify_slice(tag).is_ok(),
-            KeyedMac::Sha512(m) => m.clone().chain_update(msg).verify_slice(tag).is_ok(),
+            KeyedMac::Sha1(m) => ct_eq(&m.clone().chain_update(msg).finalize().into_bytes(), tag),
+            KeyedMac::Sha256(m) => ct_eq(&m.clone().chain_update(msg).finalize().into_bytes(), tag),
+            KeyedMac::Sha512(m) => ct_eq(&m.clone().chain_update(msg).finalize().into_bytes(), tag),
         }
     }
+}
+
+/// `a == b` in time independent of their contents (their lengths are public: a MAC's length
+/// is the digest's): the XOR of each 8-byte word (then of each remaining byte) OR-ed into one
+/// word, with no branch on the data, then `subtle`'s constant-time comparison of that word
+/// with zero. As constant-time as `subtle`'s byte-by-byte `ct_eq` (which `verify_slice` uses),
+/// at a fraction of its cost.
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |w: &[u8]| u64::from_ne_bytes(<[u8; 8]>::try_from(w).unwrap_or_default());
+    let mut acc = 0u64;
+    let (mut wa, mut wb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut wa).zip(&mut wb) {
+        acc |= word(x) ^ word(y);
+    }
+    for (x, y) in wa.remainder().iter().zip(wb.remainder()) {
+        acc |= u64::from(x ^ y);
+    }
+    bool::from(acc.ct_eq(&0))
 }
 
 /// Derives the signing key for `secret` (itsdangerous's `Signer.derive_key`).
@@ -327,6 +350,24 @@ mod tests {
         );
         let hex: String = k.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(hex, "c2ca59dd645bc867d0f03c34ddfc7f9cdac7e05a");
+    }
+
+    /// `ct_eq` is `==`: for every length up to SHA-512's, equal slices and slices differing in
+    /// any one bit of any byte (words and the remainder), and different lengths.
+    #[test]
+    fn ct_eq_is_equality() {
+        for len in 0..=MAX_MAC_LEN {
+            let a: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            assert!(ct_eq(&a, &a.clone()));
+            for i in 0..len {
+                for bit in 0..8 {
+                    let mut b = a.clone();
+                    b[i] ^= 1 << bit;
+                    assert!(!ct_eq(&a, &b));
+                }
+            }
+            assert!(!ct_eq(&a, &a[..len.saturating_sub(1)]) || len == 0);
+        }
     }
 
     /// Spec section 9: `{"a": 1}` signed at 1700000000 with key `test key`.

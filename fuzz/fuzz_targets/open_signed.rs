@@ -4,13 +4,23 @@
 //! what Python's `zlib.decompress` does): `open` must give zlib's verdict, and on its bytes
 //! what `from_json` gives.
 //!
+//!
+//! The typed API (`open_as`, feature `serde`) gives `open`'s verdict on every such cookie: into
+//! a catch-all (`Value`), a map of ignored values, a struct-like map and `IgnoredAny`, the same
+//! `BadPayload` error when `open` refuses, and when it accepts, the same value (or a type error,
+//! only where a Rust string cannot hold a lone surrogate); the fast path alone, where it decides,
+//! agrees with the reader.
+//!
 //! Input: one mode byte, then the payload. Mode bit 0: compress (and put the `.` marker);
 //! bit 1: use the bytes as the payload's base64 text directly rather than encoding them;
 //! bit 2 (with bit 0, without bit 1): the bytes are the zlib stream itself (not compressed
 //! here), so the fuzzer writes malformed streams.
 #![no_main]
 
-use flask_cookie::{Codec, Error, Limits, PayloadError};
+use std::collections::BTreeMap;
+
+use flask_cookie::{Codec, Error, Limits, PayloadError, Value};
+use serde::de::IgnoredAny;
 use flask_cookie_fuzz as f;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -53,6 +63,7 @@ fuzz_target!(|data: &[u8]| {
             });
         }
     }
+    typed_verdicts(codec, &cookie, &text, mode);
     match codec.open(&cookie, f::NOW) {
         Ok(o) => {
             assert_eq!(o.signed_at, f::NOW - 60);
@@ -80,3 +91,51 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => panic!("a validly signed cookie failed with {e:?}"),
     }
 });
+
+/// `open_as` into several types gives `open`'s verdict.
+fn typed_verdicts(codec: &Codec, cookie: &[u8], text: &[u8], mode: u8) {
+    let open = codec.open(cookie, f::NOW);
+    let any = codec.open_as::<Value>(cookie, f::NOW);
+    let ignored = codec.open_as::<IgnoredAny>(cookie, f::NOW).map(|_| ());
+    let map = codec
+        .open_as::<BTreeMap<String, IgnoredAny>>(cookie, f::NOW)
+        .map(|_| ());
+    let fields = codec
+        .open_as::<Option<BTreeMap<String, Option<String>>>>(cookie, f::NOW)
+        .map(|_| ());
+    match &open {
+        Ok(o) => {
+            let want = codec.to_json(&o.value).expect("writable");
+            match any {
+                Ok(t) => assert_eq!(codec.to_json(&t.value).expect("writable"), want),
+                Err(e) => assert!(matches!(e, Error::Serde(_)), "{e:?}"),
+            }
+            assert_eq!(ignored, Ok(()));
+            for r in [map, fields] {
+                assert!(matches!(r, Ok(()) | Err(Error::Serde(_))), "{r:?}");
+            }
+        }
+        Err(e @ Error::BadPayload(_)) => {
+            assert_eq!(any.map(|_| ()).as_ref(), Err(e));
+            for r in [ignored, map, fields] {
+                assert_eq!(r.as_ref(), Err(e));
+            }
+        }
+        Err(e) => panic!("a validly signed cookie failed with {e:?}"),
+    }
+    // The fast path alone, on the JSON itself, agrees with the reader where it decides.
+    let compressed = mode & 1 == 1;
+    if !compressed {
+        if let Some(json) = flask_cookie::encoding::itsdangerous_b64decode(text) {
+            if let Ok(s) = std::str::from_utf8(&json) {
+                if let Some(v) = flask_cookie::serde::__fast_path::<Value>(s, true, 400) {
+                    let read = flask_cookie::json::read(s, true, 400).expect("fast path accepted it");
+                    assert_eq!(
+                        codec.to_json(&v).expect("writable"),
+                        codec.to_json(&read).expect("writable")
+                    );
+                }
+            }
+        }
+    }
+}

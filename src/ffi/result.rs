@@ -133,6 +133,8 @@ impl From<&Error> for flask_cookie_result {
             Error::BadPayload(p) => p.into(),
             Error::Dump(_) => R::DumpUnsupported,
             Error::Config(_) => R::InvalidConfig,
+            // Only the typed Rust API (feature `serde`) makes it; the C ABI never does.
+            Error::Serde(_) => R::DumpUnsupported,
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-mod read;
+pub(crate) mod read;
 #[cfg(test)]
 mod tests;
 mod write;

@@ -60,6 +60,8 @@ struct Parser<'a> {
     pos: usize,
     tagged: bool,
     max_depth: usize,
+    /// Containers already open around the value read (see [`read_prefix`]).
+    base: usize,
 }
 
 fn syntax(position: usize, msg: &'static str) -> JsonError {
@@ -96,6 +98,7 @@ pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value,
         pos: 0,
         tagged,
         max_depth,
+        base: 0,
     };
     p.skip_ws();
     let v = p.parse()?;
@@ -104,6 +107,30 @@ pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value,
         return Err(syntax(p.pos, EXTRA_DATA).into());
     }
     Ok(v)
+}
+
+/// Reads the one value that starts at byte `start` of `input` (a container or a scalar, no
+/// whitespace before it), inside `base` open containers (which count toward `max_depth`, as
+/// [`read`] counts them); returns it and the offset just after it. What follows is not checked.
+/// (The serde fast path reads tagged values with it.)
+#[cfg(feature = "serde")]
+pub(crate) fn read_prefix(
+    input: &str,
+    start: usize,
+    tagged: bool,
+    max_depth: usize,
+    base: usize,
+) -> Result<(Value, usize), ReadError> {
+    let mut p = Parser {
+        s: input,
+        b: input.as_bytes(),
+        pos: start,
+        tagged,
+        max_depth,
+        base,
+    };
+    let v = p.parse()?;
+    Ok((v, p.pos))
 }
 
 impl Parser<'_> {
@@ -131,7 +158,7 @@ impl Parser<'_> {
     }
 
     fn enter(&self, depth: usize) -> Result<(), JsonError> {
-        if depth >= self.max_depth {
+        if self.base + depth >= self.max_depth {
             Err(JsonError {
                 position: self.pos,
                 kind: JsonErrorKind::TooDeep {
@@ -240,7 +267,7 @@ impl Parser<'_> {
                             Some(Frame::Dict { start, .. }) => {
                                 let start = start.min(scratch.entries.len());
                                 // The dict was at level `stack.len() + 1`.
-                                let level = stack.len() + 1;
+                                let level = self.base + stack.len() + 1;
                                 self.finish_dict(scratch.entries.split_off(start), level)?
                             }
                             // Unreachable: the stack was not empty.

@@ -26,6 +26,7 @@
 
 pub mod config;
 pub mod cookie_header;
+pub mod env;
 mod idna;
 mod idna_table;
 pub mod set_cookie;
@@ -35,6 +36,7 @@ use std::fmt;
 
 pub use config::{SessionConfig, SessionConfigBuilder, SessionConfigError, FLASK_MAX_COOKIE_SIZE};
 pub use cookie_header::{cookie_value, parse_cookie, parse_cookie_headers};
+pub use env::{EnvError, EnvErrorKind};
 pub use set_cookie::{
     cookie_domain, delete_cookie, dump_cookie, quote_path, quote_value, CookieAttributes,
     CookieError, CookieTooLarge, SameSite, SetCookie,
@@ -85,6 +87,36 @@ impl Session {
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.access();
         self.dict.get(key)
+    }
+
+    /// `session.get(key)` as a typed `T` (feature `serde`; see [`crate::serde`]): `Ok(None)`
+    /// when the key is absent, an error naming the path (`key.field[1]`) when the value is not
+    /// a `T`. Borrows `&str` from the session where `T` asks.
+    #[cfg(feature = "serde")]
+    pub fn get_as<'a, T: ::serde::Deserialize<'a>>(
+        &'a self,
+        key: &str,
+    ) -> Result<Option<T>, crate::SerdeError> {
+        self.access();
+        match self.dict.get(key) {
+            None => Ok(None),
+            Some(v) => crate::serde::from_value(v)
+                .map(Some)
+                .map_err(|e| e.in_key(key)),
+        }
+    }
+
+    /// `session[key] = value` for a typed `value` (feature `serde`): always modified. Stores
+    /// the value Flask would hold for it (see [`crate::serde`]); returns the old value.
+    #[cfg(feature = "serde")]
+    pub fn insert_as<T: ::serde::Serialize + ?Sized>(
+        &mut self,
+        key: impl Into<Text>,
+        value: &T,
+    ) -> Result<Option<Value>, crate::SerdeError> {
+        let key = key.into();
+        let v = crate::serde::to_value(value).map_err(|e| e.in_key(&key.to_string_lossy()))?;
+        Ok(self.insert(key, v))
     }
 
     /// The value for `key`, to change in place. Flask does not notice nested changes: call

@@ -79,6 +79,18 @@ impl fmt::Display for TagError {
 
 impl std::error::Error for TagError {}
 
+/// `UUID(value).int`, or Python's error (the `" u"` tag's decoding).
+#[cfg(feature = "serde")]
+pub(crate) fn uuid_parse(value: &Value) -> Result<u128, String> {
+    uuid::parse(value)
+}
+
+/// `str(uuid)`: the dashed form.
+#[cfg(feature = "serde")]
+pub(crate) fn uuid_str(u: u128, out: &mut String) {
+    str_conv::uuid_str(u, out)
+}
+
 /// Python's type name of a value, for error messages.
 pub(crate) fn type_name(v: &Value) -> &'static str {
     match v {

@@ -1,0 +1,173 @@
+//! Properties of the typed API (feature `serde`): for random values (every tag, nesting, big
+//! integers, floats, lone surrogates, tag-like keys), `open_as::<Value>` agrees with `open`,
+//! the fast path agrees with the exact path wherever it decides alone, and `dump_as` of a
+//! value writes the cookie `dump` writes.
+#![cfg(feature = "serde")]
+
+use flask_cookie::{Codec, DateTime, Dict, Int, Text, Value};
+use proptest::prelude::*;
+
+const YEAR_100: i64 = -59_011_459_200;
+
+fn text() -> impl Strategy<Value = Text> {
+    prop_oneof![
+        "[ -~\\t\\n\\x00\\x1f\\x7f\"\\\\]{0,12}".prop_map(|s| Text::from(s.as_str())),
+        prop::collection::vec(0u32..=0x10FFFF, 0..8)
+            .prop_map(|cps| Text::from_code_points(cps).unwrap_or_default()),
+        prop::sample::select(vec![
+            " t",
+            " di",
+            " b",
+            " m",
+            " u",
+            " d",
+            " x",
+            "t",
+            "$flask_cookie::Int",
+            "$flask_cookie::Wtf8",
+            "a",
+            "b",
+            "user_id",
+        ])
+        .prop_map(Text::from),
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::None),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        "-?[1-9][0-9]{18,60}".prop_map(|s| Value::Int(Int::from_decimal(&s).unwrap())),
+        any::<f64>().prop_map(Value::Float),
+        prop::sample::select(vec![
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -0.0,
+            1e16,
+            1e-5
+        ])
+        .prop_map(Value::Float),
+        text().prop_map(Value::Str),
+        prop::collection::vec(any::<u8>(), 0..12).prop_map(Value::Bytes),
+        text().prop_map(Value::Markup),
+        any::<u128>().prop_map(Value::Uuid),
+        (YEAR_100..=DateTime::MAX_UNIX)
+            .prop_map(|s| Value::DateTime(DateTime::from_unix(s).unwrap())),
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::List),
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Tuple),
+            prop::collection::vec((text(), inner), 0..5)
+                .prop_map(|entries| Value::Dict(Dict::from_entries(entries))),
+        ]
+    })
+}
+
+fn session() -> impl Strategy<Value = Value> {
+    prop::collection::vec((text(), value()), 0..6)
+        .prop_map(|entries| Value::Dict(Dict::from_entries(entries)))
+}
+
+/// A key somewhere holds a lone surrogate (a Rust `String` key cannot).
+fn lone_key(v: &Value) -> bool {
+    match v {
+        Value::List(items) | Value::Tuple(items) => items.iter().any(lone_key),
+        Value::Dict(d) => d.iter().any(|(k, v)| k.has_lone_surrogate() || lone_key(v)),
+        _ => false,
+    }
+}
+
+/// A Markup somewhere holds a lone surrogate.
+fn lone_markup(v: &Value) -> bool {
+    match v {
+        Value::Markup(t) => t.has_lone_surrogate(),
+        Value::List(items) | Value::Tuple(items) => items.iter().any(lone_markup),
+        Value::Dict(d) => d.iter().any(|(_, v)| lone_markup(v)),
+        _ => false,
+    }
+}
+
+/// Mutations of a JSON text (to reach invalid payloads and odd forms): a byte changed,
+/// removed or duplicated.
+fn mutate(json: &str, at: usize, op: u8, byte: u8) -> Option<String> {
+    let mut b = json.as_bytes().to_vec();
+    if b.is_empty() {
+        return None;
+    }
+    let i = at % b.len();
+    match op % 3 {
+        0 => b[i] = byte,
+        1 => {
+            b.remove(i);
+        }
+        _ => b.insert(i, b[i]),
+    }
+    String::from_utf8(b).ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn open_as_value_agrees_with_open(v in session(), ts in 0u64..=4_000_000_000) {
+        let codec = Codec::flask("property key").max_age(None).build().unwrap();
+        let cookie = codec.dump(&v, ts).unwrap();
+        let opened = codec.open(&cookie, ts).unwrap();
+        match codec.open_as::<Value>(&cookie, ts) {
+            Ok(typed) => {
+                prop_assert!(!lone_key(&v) && !lone_markup(&v));
+                prop_assert_eq!(typed.signed_at, ts);
+                prop_assert_eq!(codec.to_json(&typed.value).unwrap(), codec.to_json(&opened.value).unwrap());
+            }
+            Err(e) => {
+                prop_assert!(lone_key(&v) || lone_markup(&v), "{e}");
+                prop_assert!(matches!(e, flask_cookie::Error::Serde(_)));
+            }
+        }
+    }
+
+    #[test]
+    fn dump_as_writes_what_dump_writes(v in session(), ts in 0u64..=4_000_000_000) {
+        let codec = Codec::flask("property key").max_age(None).build().unwrap();
+        let want = codec.dump(&v, ts).unwrap();
+        match codec.dump_as(&v, ts) {
+            Ok(got) => prop_assert_eq!(got, want),
+            Err(e) => prop_assert!(lone_key(&v) || lone_markup(&v), "{e}"),
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_exact_path(
+        v in session(),
+        mutations in prop::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..3),
+    ) {
+        let codec = Codec::flask("property key").build().unwrap();
+        let mut json = codec.to_json(&v).unwrap();
+        for (at, op, byte) in mutations {
+            if let Some(m) = mutate(&json, at, op, byte) {
+                json = m;
+            }
+        }
+        let exact = flask_cookie::json::read(&json, true, 400);
+        let fast = flask_cookie::serde::__fast_path::<Value>(&json, true, 400);
+        if let Some(f) = &fast {
+            let e = exact.as_ref().expect("the fast path accepted what the reader refuses");
+            prop_assert_eq!(codec.to_json(f).unwrap(), codec.to_json(e).unwrap());
+        }
+        // The public entry point: the reader's verdict, and the value it gives.
+        match (flask_cookie::serde::from_json::<Value>(&json), &exact) {
+            (Ok(t), Ok(e)) => prop_assert_eq!(codec.to_json(&t).unwrap(), codec.to_json(e).unwrap()),
+            (Err(flask_cookie::serde::FromJsonError::Json(a)), Err(b)) => prop_assert_eq!(&a, b),
+            (Err(flask_cookie::serde::FromJsonError::Type(_)), Ok(e)) => {
+                prop_assert!(lone_key(e) || lone_markup(e))
+            }
+            (t, e) => prop_assert!(false, "typed {t:?} but read {e:?}"),
+        }
+    }
+}
