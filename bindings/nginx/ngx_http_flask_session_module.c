@@ -414,7 +414,7 @@ ngx_http_flask_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     value = cf->args->elts;
     name = value[1];
 
-    if (cmd->post == NULL && flcf->secret_key.data != NULL) {
+    if (cmd->offset == 0 && flcf->secret_key.data != NULL) {
         return "is duplicate";
     }
 
@@ -487,7 +487,7 @@ ngx_http_flask_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         goto done;
     }
 
-    if (cmd->post == NULL) {
+    if (cmd->offset == 0) {
         key = &flcf->secret_key;
 
     } else {
