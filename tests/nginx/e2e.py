@@ -1,7 +1,7 @@
 """Drives real HTTP requests through nginx and straight to the Flask app, and compares nginx's
 decisions with Flask's own for the same cookie. Started by tests/nginx/run.sh.
 
-    python3 e2e.py --nginx PORT --app PORT --mode native|codec|lua --secret S --fallback F
+    python3 e2e.py --nginx PORT --app PORT --mode native|codec|lua|lua-codec --secret S --fallback F
 
 Each case: one Cookie header set (or none). Flask's verdict comes from GET /whoami sent to the
 app directly (its status, user_id and keys); nginx's from the same request through nginx:
@@ -25,11 +25,12 @@ from flask.json.tag import TaggedJSONSerializer
 p = argparse.ArgumentParser()
 p.add_argument("--nginx", type=int, required=True)
 p.add_argument("--app", type=int, required=True)
-p.add_argument("--mode", choices=["native", "codec", "lua"], required=True)
+p.add_argument("--mode", choices=["native", "codec", "lua", "lua-codec"], required=True)
 p.add_argument("--secret", required=True)
 p.add_argument("--fallback", required=True)
 p.add_argument("--lifetime", type=int, default=2678400)
 args = p.parse_args()
+codec_only = args.mode.endswith("codec")
 
 passed = failed = 0
 
@@ -128,7 +129,7 @@ def run():
         "empty value": ["session="],
         "other name only": [f"sessionx={valid}"],
     }
-    if args.mode != "codec":
+    if not codec_only:
         cases["two Cookie headers, valid in the second"] = ["a=1", f"session={valid}"]
 
     for name, cookies in cases.items():
@@ -144,7 +145,7 @@ def run():
         elif flask_has_session:
             ok = st == 200
             detail = f"nginx {st}"
-            if ok and args.mode != "codec":
+            if ok and not codec_only:
                 nv = json.loads(body)
                 passed_hdrs = {k.lower(): v for k, v in nv["passed"].items()}
                 want_uid = "" if flask_user is None else str(flask_user)
@@ -157,7 +158,7 @@ def run():
             check(f"{name}: /app 401 as Flask has no session", st == 401, f"nginx {st}")
 
         # require a user_id (session API only)
-        if args.mode != "codec":
+        if not codec_only:
             st, _, _ = request(args.nginx, "/need-user/whoami", cookies)
             if flask_500:
                 check(f"{name}: /need-user 500 as Flask", st == 500, f"nginx {st}")
@@ -176,7 +177,7 @@ def run():
             check(f"{name}: /redirect passes", st == 200, f"nginx {st}")
 
         # refresh: nginx answers alone; compare with Flask's own save_session on /plain
-        if args.mode != "codec" and not flask_500:
+        if not codec_only and not flask_500:
             for attempt in range(3):
                 t0 = int(time.time())
                 fst, fh, _ = request(args.app, "/plain", cookies)

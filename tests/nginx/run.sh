@@ -203,7 +203,8 @@ run_variant() { # $1 variant, $2 e2e mode
 status=0
 run_variant native "$native_mode" || status=1
 if [ -f bindings/lua/flask_cookie.lua ]; then
-    run_variant lua lua || status=1
+    if [ "$native_mode" = native ]; then lua_mode=lua; else lua_mode=lua-codec; fi
+    run_variant lua "$lua_mode" || status=1
 fi
 
 # The last line: the totals of every variant.
