@@ -201,6 +201,33 @@ run_variant() { # $1 variant, $2 e2e mode
 
 : >"$tmp/summary"
 status=0
+
+# examples/nginx: each configuration passes `nginx -t` with this test's paths.
+check_example() { # $1 file
+    local ex="$tmp/example-$(basename "$1" .conf)"
+    mkdir -p "$ex/logs"
+    sed -e "s|modules/ngx_http_flask_session_module.so|$module|" \
+        -e "s|modules/ndk_http_module.so|/usr/lib/nginx/modules/ndk_http_module.so|" \
+        -e "s|modules/ngx_http_lua_module.so|/usr/lib/nginx/modules/ngx_http_lua_module.so|" \
+        -e "s|/etc/nginx/flask/secret_key|$tmp/keys/secret|" \
+        -e "s|/etc/nginx/flask/old_secret_key|$tmp/keys/old|" \
+        -e "s|/usr/local/share/lua/5.1/|$root/bindings/lua/|" \
+        -e "s|/usr/local/lib/libflask_cookie.so|$lib_dir/libflask_cookie.so|" \
+        -e "s|/var/log/nginx/access.log|$ex/logs/access.log|" \
+        "$1" >"$ex/nginx.conf"
+    if nginx -p "$ex" -c "$ex/nginx.conf" -g "pid $ex/nginx.pid; error_log $ex/logs/error.log;" -t -q 2>"$ex/t.log"; then
+        echo "ok   example: nginx -t $1"
+        echo "1 passed, 0 failed" >>"$tmp/summary"
+    else
+        cat "$ex/t.log"
+        echo "FAIL example: nginx -t $1"
+        echo "0 passed, 1 failed" >>"$tmp/summary"
+        status=1
+    fi
+}
+# (native.conf uses directives that need the session API)
+[ "$native_mode" = native ] && check_example examples/nginx/native.conf
+check_example examples/nginx/lua.conf
 run_variant native "$native_mode" || status=1
 if [ -f bindings/lua/flask_cookie.lua ]; then
     if [ "$native_mode" = native ]; then lua_mode=lua; else lua_mode=lua-codec; fi
