@@ -7,6 +7,8 @@
 #
 #   bash benches/nginx_load.sh [DURATION=5] [ROUNDS=3] [CONNS=16]
 #
+# Three servers: plain, `flask_session_require on` (the session decoded as Flask does), and
+# `flask_session_require signature` (signature and age only).
 # Prints, per variant, the median round's requests/s and its p50/p99 latency, and the overhead.
 # The machine is shared: the figures vary with what else runs (the report says so).
 set -euo pipefail
@@ -36,6 +38,7 @@ free_port() {
 }
 plain_port="$(free_port)"
 check_port="$(free_port)"
+sig_port="$(free_port)"
 secret="load-secret-$RANDOM"
 printf '%s\n' "$secret" >"$tmp/secret"
 mkdir -p "$tmp/www" "$tmp/logs" "$tmp/temp"
@@ -79,6 +82,12 @@ http {
         location / { }
     }
     server {
+        listen 127.0.0.1:$sig_port;
+        location / {
+            flask_session_require signature;
+        }
+    }
+    server {
         listen 127.0.0.1:$check_port;
         location / {
             flask_session_require on;
@@ -102,9 +111,17 @@ if [ "$with" != 200 ] || [ "$without" != 401 ]; then
     exit 1
 fi
 
+wpid="$(pgrep -P "$npid" | head -1)"
+cpu_ticks() { # the worker's user + system CPU time, in clock ticks
+    awk '{print $14 + $15}' "/proc/$wpid/stat"
+}
 run() { # $1 port, $2 output
+    local t0 t1
+    t0="$(cpu_ticks)"
     wrk -t1 -c"$conns" -d"${duration}s" --latency -H "Cookie: session=$cookie" \
         "http://127.0.0.1:$1/" >"$2"
+    t1="$(cpu_ticks)"
+    echo "worker_ticks $((t1 - t0))" >>"$2"
 }
 
 # Warm-up, then alternate.
@@ -112,11 +129,13 @@ wrk -t1 -c"$conns" -d1s "http://127.0.0.1:$plain_port/" >/dev/null
 for i in $(seq 1 "$rounds"); do
     run "$plain_port" "$tmp/plain.$i"
     run "$check_port" "$tmp/check.$i"
+    run "$sig_port" "$tmp/sig.$i"
 done
 
-python3 - "$tmp" "$rounds" "$duration" "$conns" <<'EOF'
+python3 - "$tmp" "$rounds" "$duration" "$conns" "$(getconf CLK_TCK)" "$extra" <<'EOF'
 import re, statistics, sys
 tmp, rounds, duration, conns = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+tck = int(sys.argv[5])
 
 def to_ms(s):
     m = re.fullmatch(r"([\d.]+)(us|ms|s)", s)
@@ -129,10 +148,13 @@ def parse(path):
     p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))
     p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-    return rps, p50, p99, int(non2xx.group(1)) if non2xx else 0
+    n = int(re.search(r"(\d+) requests in", t).group(1))
+    ticks = int(re.search(r"worker_ticks (\d+)", t).group(1))
+    cpu_us = ticks / tck * 1e6 / n
+    return rps, p50, p99, int(non2xx.group(1)) if non2xx else 0, cpu_us
 
 res = {}
-for v in ("plain", "check"):
+for v in ("plain", "check", "sig"):
     rows = [parse(f"{tmp}/{v}.{i}") for i in range(1, rounds + 1)]
     if any(r[3] for r in rows):
         sys.exit(f"{v}: non-2xx responses under load")
@@ -140,10 +162,17 @@ for v in ("plain", "check"):
     res[v] = rows
     print(f"{v:6} rounds req/s: " + ", ".join(f"{r[0]:.0f}" for r in rows))
 print(f"one worker, wrk -t1 -c{conns} -d{duration}s x {rounds} rounds each, alternating")
-for v in ("plain", "check"):
-    rps, p50, p99, _ = res[v][len(res[v]) // 2]
-    print(f"{v:6} median: {rps:9.0f} req/s   p50 {p50:.3f} ms   p99 {p99:.3f} ms")
+for v in ("plain", "check", "sig"):
+    rps, p50, p99, _, _ = res[v][len(res[v]) // 2]
+    cpu = statistics.median(r[4] for r in res[v])
+    print(f"{v:6} median round: {rps:9.0f} req/s   p50 {p50:.3f} ms   p99 {p99:.3f} ms"
+          f"   worker CPU {cpu:.2f} us/request (median)")
 mp = statistics.median(r[0] for r in res["plain"])
-mc = statistics.median(r[0] for r in res["check"])
-print(f"overhead of the session check: {100 * (mp - mc) / mp:.1f} % of requests/s")
+cp = statistics.median(r[4] for r in res["plain"])
+for v, what in (("check", "flask_session_require on" + (" + $flask_session_user_id" if sys.argv[6] else "")),
+                ("sig", "flask_session_require signature")):
+    mc = statistics.median(r[0] for r in res[v])
+    cc = statistics.median(r[4] for r in res[v])
+    print(f"overhead of {what}: {100 * (mp - mc) / mp:.1f} % of requests/s; "
+          f"{100 * (cc - cp) / cp:.1f} % of the worker's CPU per request (+{cc - cp:.2f} us)")
 EOF

@@ -77,18 +77,29 @@ typedef struct {
     ngx_flag_t                  cookie_httponly;
     ngx_flag_t                  cookie_partitioned;
     time_t                      lifetime;
-    ngx_flag_t                  require;
+    ngx_uint_t                  require;       /* NGX_FLASK_REQUIRE_* */
     ngx_str_t                   require_key;
     ngx_http_complex_value_t   *require_redirect;
     ngx_flag_t                  refresh;
     ngx_uint_t                  set_here;      /* any cookie or key directive in this block */
 
+    flask_cookie_codec         *codec;         /* signature checks */
 #if (NGX_FLASK_SESSION_API)
     flask_cookie_session_config *sconf;
-#else
-    flask_cookie_codec         *codec;
 #endif
 } ngx_http_flask_loc_conf_t;
+
+
+#define NGX_FLASK_REQUIRE_OFF        0
+#define NGX_FLASK_REQUIRE_ON         1
+#define NGX_FLASK_REQUIRE_SIGNATURE  2
+
+static ngx_conf_enum_t  ngx_http_flask_require_modes[] = {
+    { ngx_string("off"), NGX_FLASK_REQUIRE_OFF },
+    { ngx_string("on"), NGX_FLASK_REQUIRE_ON },
+    { ngx_string("signature"), NGX_FLASK_REQUIRE_SIGNATURE },
+    { ngx_null_string, 0 }
+};
 
 
 typedef struct {
@@ -99,6 +110,7 @@ typedef struct {
 } ngx_http_flask_ctx_t;
 
 
+static ngx_http_flask_state_e ngx_http_flask_state_of(flask_cookie_result rc);
 static ngx_int_t ngx_http_flask_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_flask_init(ngx_conf_t *cf);
 static void *ngx_http_flask_create_main_conf(ngx_conf_t *cf);
@@ -192,11 +204,11 @@ static ngx_command_t  ngx_http_flask_commands[] = {
       NULL },
 
     { ngx_string("flask_session_require"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_flask_loc_conf_t, require),
-      NULL },
+      &ngx_http_flask_require_modes },
 
     { ngx_string("flask_session_require_key"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -295,7 +307,7 @@ ngx_http_flask_create_loc_conf(ngx_conf_t *cf)
     conf->cookie_httponly = NGX_CONF_UNSET;
     conf->cookie_partitioned = NGX_CONF_UNSET;
     conf->lifetime = NGX_CONF_UNSET;
-    conf->require = NGX_CONF_UNSET;
+    conf->require = NGX_CONF_UNSET_UINT;
     conf->require_redirect = NGX_CONF_UNSET_PTR;
     conf->refresh = NGX_CONF_UNSET;
 
@@ -549,15 +561,14 @@ ngx_http_flask_free_sconf(void *data)
     flask_cookie_session_config_free(data);
 }
 
-#else
+#endif
+
 
 static void
 ngx_http_flask_free_codec(void *data)
 {
     flask_cookie_codec_free(data);
 }
-
-#endif
 
 
 /* Builds the library configuration of one block. */
@@ -570,11 +581,10 @@ ngx_http_flask_build(ngx_conf_t *cf, ngx_http_flask_loc_conf_t *conf)
     ngx_uint_t             i, n;
     flask_cookie_result    rc;
     ngx_pool_cleanup_t    *cln;
+    flask_cookie_codec            *codec;
 #if (NGX_FLASK_SESSION_API)
     flask_cookie_session_builder  *b;
     flask_cookie_session_config   *sconf;
-#else
-    flask_cookie_codec            *codec;
 #endif
 
     n = 1 + (conf->fallback_keys == NULL ? 0 : conf->fallback_keys->nelts);
@@ -618,7 +628,25 @@ ngx_http_flask_build(ngx_conf_t *cf, ngx_http_flask_loc_conf_t *conf)
         return NGX_ERROR;
     }
 
+    codec = NULL;
+    rc = flask_cookie_codec_new(config, &codec);
+    if (rc != FLASK_COOKIE_RESULT_OK) {
+        ngx_http_flask_log_result(cf, "codec", rc);
+        flask_cookie_config_free(config);
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_flask_free_codec;
+    cln->data = codec;
+    conf->codec = codec;
+
 #if (NGX_FLASK_SESSION_API)
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        flask_cookie_config_free(config);
+        return NGX_ERROR;
+    }
 
     b = NULL;
     rc = flask_cookie_session_builder_new(config, &b);
@@ -667,18 +695,7 @@ ngx_http_flask_build(ngx_conf_t *cf, ngx_http_flask_loc_conf_t *conf)
 
 #else
 
-    codec = NULL;
-    rc = flask_cookie_codec_new(config, &codec);
     flask_cookie_config_free(config);
-
-    if (rc != FLASK_COOKIE_RESULT_OK) {
-        ngx_http_flask_log_result(cf, "codec", rc);
-        return NGX_ERROR;
-    }
-
-    cln->handler = ngx_http_flask_free_codec;
-    cln->data = codec;
-    conf->codec = codec;
 
 #endif
 
@@ -703,7 +720,7 @@ ngx_http_flask_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->cookie_partitioned, prev->cookie_partitioned, 0);
     /* Flask's PERMANENT_SESSION_LIFETIME: 31 days. */
     ngx_conf_merge_sec_value(conf->lifetime, prev->lifetime, 2678400);
-    ngx_conf_merge_value(conf->require, prev->require, 0);
+    ngx_conf_merge_uint_value(conf->require, prev->require, NGX_FLASK_REQUIRE_OFF);
     ngx_conf_merge_str_value(conf->require_key, prev->require_key, "");
     ngx_conf_merge_ptr_value(conf->require_redirect, prev->require_redirect, NULL);
     ngx_conf_merge_value(conf->refresh, prev->refresh, 0);
@@ -735,17 +752,13 @@ ngx_http_flask_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_OK;
     }
 
-#if (NGX_FLASK_SESSION_API)
-    if (!conf->set_here && prev->sconf != NULL) {
-        conf->sconf = prev->sconf;
-        return NGX_CONF_OK;
-    }
-#else
     if (!conf->set_here && prev->codec != NULL) {
         conf->codec = prev->codec;
+#if (NGX_FLASK_SESSION_API)
+        conf->sconf = prev->sconf;
+#endif
         return NGX_CONF_OK;
     }
-#endif
 
     if (ngx_http_flask_build(cf, conf) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -977,26 +990,10 @@ ngx_http_flask_get_ctx(ngx_http_request_t *r, ngx_http_flask_loc_conf_t *flcf)
                                (uint64_t) ngx_time(), &json, NULL);
         flask_cookie_buf_free(&json);
 
-        switch (rc) {
-        case FLASK_COOKIE_RESULT_OK:
-            ctx->state = NGX_FLASK_STATE_OPENED;
-            break;
-        case FLASK_COOKIE_RESULT_EXPIRED:
-            ctx->state = NGX_FLASK_STATE_EXPIRED;
-            break;
-        case FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP:
-            ctx->state = NGX_FLASK_STATE_MALFORMED_TIMESTAMP;
-            break;
-        default:
-            if (flask_cookie_result_is_bad_signature(rc)) {
-                ctx->state = NGX_FLASK_STATE_BAD_SIGNATURE;
-            } else if (rc >= 400 && rc < 500) {
-                ctx->state = NGX_FLASK_STATE_BAD_PAYLOAD;
-            } else {
-                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                              "flask_session: open: %s",
-                              flask_cookie_result_message(rc));
-            }
+        ctx->state = ngx_http_flask_state_of(rc);
+        if (ctx->state == NGX_FLASK_STATE_ERROR) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "flask_session: open: %s", flask_cookie_result_message(rc));
         }
     }
 
@@ -1078,6 +1075,82 @@ ngx_http_flask_value(ngx_http_request_t *r, flask_cookie_session *s, ngx_str_t *
 #endif
 
 
+/* The state for a codec result (flask_cookie_open / flask_cookie_verify). */
+static ngx_http_flask_state_e
+ngx_http_flask_state_of(flask_cookie_result rc)
+{
+    switch (rc) {
+    case FLASK_COOKIE_RESULT_OK:
+        return NGX_FLASK_STATE_OPENED;
+    case FLASK_COOKIE_RESULT_EXPIRED:
+        return NGX_FLASK_STATE_EXPIRED;
+    case FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP:
+        return NGX_FLASK_STATE_MALFORMED_TIMESTAMP;
+    default:
+        if (flask_cookie_result_is_bad_signature(rc)) {
+            return NGX_FLASK_STATE_BAD_SIGNATURE;
+        }
+        if (rc >= 400 && rc < 500) {
+            return NGX_FLASK_STATE_BAD_PAYLOAD;
+        }
+        return NGX_FLASK_STATE_ERROR;
+    }
+}
+
+
+/* flask_session_require signature: the signature and age only (flask_cookie_verify: one
+ * HMAC, no decoding, no allocation on the codec-only path). A session already opened for this
+ * request gives its exact state. */
+static ngx_http_flask_state_e
+ngx_http_flask_verify_state(ngx_http_request_t *r, ngx_http_flask_loc_conf_t *flcf)
+{
+    ngx_http_flask_ctx_t  *ctx;
+    flask_cookie_slice    *headers;
+    size_t                 n;
+    flask_cookie_result    rc;
+#if (NGX_FLASK_SESSION_API)
+    flask_cookie_buf       value;
+#else
+    ngx_str_t              value;
+#endif
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_flask_session_module);
+    if (ctx != NULL) {
+        return ctx->state;
+    }
+
+    if (ngx_http_flask_collect_cookies(r->main, &headers, &n) != NGX_OK) {
+        return NGX_FLASK_STATE_ERROR;
+    }
+
+#if (NGX_FLASK_SESSION_API)
+    value.data = NULL;
+    value.len = 0;
+    rc = flask_cookie_session_find_cookie(flcf->sconf, headers, n, &value);
+    if (rc != FLASK_COOKIE_RESULT_OK) {
+        return NGX_FLASK_STATE_ERROR;
+    }
+    if (value.len == 0) {
+        flask_cookie_buf_free(&value);
+        return NGX_FLASK_STATE_NO_COOKIE;
+    }
+    rc = flask_cookie_verify(flcf->codec, value.data, value.len, (uint64_t) ngx_time(),
+                             NULL);
+    flask_cookie_buf_free(&value);
+#else
+    if (ngx_http_flask_find_cookie(&flcf->cookie_name, headers, n, &value) != NGX_OK
+        || value.len == 0)
+    {
+        return NGX_FLASK_STATE_NO_COOKIE;
+    }
+    rc = flask_cookie_verify(flcf->codec, value.data, value.len, (uint64_t) ngx_time(),
+                             NULL);
+#endif
+
+    return ngx_http_flask_state_of(rc);
+}
+
+
 /* ---- access phase: flask_session_require ------------------------------------------------ */
 
 static ngx_int_t
@@ -1085,6 +1158,7 @@ ngx_http_flask_access_handler(ngx_http_request_t *r)
 {
     ngx_http_flask_loc_conf_t  *flcf;
     ngx_http_flask_ctx_t       *ctx;
+    ngx_http_flask_state_e      state;
     ngx_str_t                   url;
     ngx_table_elt_t            *location;
 #if (NGX_FLASK_SESSION_API)
@@ -1094,23 +1168,32 @@ ngx_http_flask_access_handler(ngx_http_request_t *r)
 
     flcf = ngx_http_get_module_loc_conf(r, ngx_http_flask_session_module);
 
-    if (!flcf->require || r != r->main) {
+    if (flcf->require == NGX_FLASK_REQUIRE_OFF || r != r->main) {
         return NGX_DECLINED;
     }
 
-    ctx = ngx_http_flask_get_ctx(r, flcf);
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (flcf->require == NGX_FLASK_REQUIRE_SIGNATURE && flcf->require_key.len == 0) {
+        state = ngx_http_flask_verify_state(r, flcf);
+        ctx = NULL;
+
+    } else {
+        ctx = ngx_http_flask_get_ctx(r, flcf);
+        if (ctx == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        state = ctx->state;
     }
 
-    if (ctx->state == NGX_FLASK_STATE_BAD_PAYLOAD
-        || ctx->state == NGX_FLASK_STATE_ERROR)
-    {
+    if (state == NGX_FLASK_STATE_BAD_PAYLOAD || state == NGX_FLASK_STATE_ERROR) {
         /* Flask answers a validly signed cookie it cannot decode with a 500. */
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ctx->state == NGX_FLASK_STATE_OPENED) {
+    if (state == NGX_FLASK_STATE_OPENED && ctx == NULL) {
+        return NGX_OK;
+    }
+
+    if (state == NGX_FLASK_STATE_OPENED) {
 #if (NGX_FLASK_SESSION_API)
         if (flcf->require_key.len == 0) {
             return NGX_OK;

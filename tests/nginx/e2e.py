@@ -8,6 +8,7 @@ app directly (its status, user_id and keys); nginx's from the same request throu
   /app/whoami       flask_session_require on; X-Flask-* headers from the variables
   /need-user/whoami flask_session_require on; flask_session_require_key user_id
   /redirect/whoami  flask_session_require on; flask_session_require_redirect /login?next=...
+  /sig/whoami       flask_session_require signature (signature and age only)
   /refresh          flask_session_refresh on; return 200 (nginx answers alone)
   /proxied-refresh/plain  flask_session_refresh on; proxied to Flask, which refreshes itself
 Prints one line per check and `N passed, N failed` last.
@@ -156,6 +157,12 @@ def run():
             check(f"{name}: /app passes as Flask opens it", ok, detail)
         else:
             check(f"{name}: /app 401 as Flask has no session", st == 401, f"nginx {st}")
+
+        # require signature: the signature and age only; a bad payload goes on to Flask,
+        # which answers 500 itself
+        st, _, _ = request(args.nginx, "/sig/whoami", cookies)
+        want = 500 if flask_500 else 200 if flask_has_session else 401
+        check(f"{name}: /sig {want} as Flask", st == want, f"nginx {st}")
 
         # require a user_id (session API only)
         if not codec_only:

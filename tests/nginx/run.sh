@@ -90,7 +90,7 @@ wait_port "$app_port"
 
 # One nginx configuration per variant: the session check and the locations e2e.py asks for.
 write_conf() { # $1 variant (native|lua), $2 file
-    local variant="$1" conf="$2" loads="" http_extra="" loc_app loc_user loc_redirect loc_state loc_refresh loc_prefresh
+    local variant="$1" conf="$2" loads="" http_extra="" loc_sig loc_app loc_user loc_redirect loc_state loc_refresh loc_prefresh
     mkdir -p "$tmp/$variant/logs" "$tmp/$variant/temp"
     if [ "$variant" = lua ]; then
         loads="load_module /usr/lib/nginx/modules/ndk_http_module.so;
@@ -106,6 +106,7 @@ load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;"
     }"
         loc_app="access_by_lua_block { local s = flask_session:require(); ngx.req.set_header('X-Flask-User-Id', s and s:get_str_or_json('user_id')); ngx.req.set_header('X-Flask-Name', s and s:get_str_or_json('name')); ngx.req.set_header('X-Flask-State', flask_session:state()) }"
         loc_user="access_by_lua_block { flask_session:require({ key = 'user_id' }) }"
+        loc_sig="access_by_lua_block { flask_session:require() }"
         loc_redirect="access_by_lua_block { flask_session:require({ redirect = '/login?next=' .. ngx.var.request_uri }) }"
         loc_state="content_by_lua_block { ngx.say(flask_session:state()) }"
         loc_refresh="header_filter_by_lua_block { flask_session:refresh() }
@@ -116,6 +117,7 @@ load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;"
         http_extra="flask_session_secret_key_file $tmp/keys/secret;
     flask_session_fallback_key_file $tmp/keys/old;"
         loc_app="flask_session_require on;"
+        loc_sig="flask_session_require signature;"
         if [ "$native_mode" = native ]; then
             loc_app="$loc_app
             proxy_set_header X-Flask-User-Id \$flask_session_user_id;
@@ -154,6 +156,10 @@ http {
         listen 127.0.0.1:$nginx_port;
         location /app/ {
             $loc_app
+            proxy_pass http://flask/;
+        }
+        location /sig/ {
+            $loc_sig
             proxy_pass http://flask/;
         }
         location /need-user/ {
