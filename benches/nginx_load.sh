@@ -132,6 +132,26 @@ for i in $(seq 1 "$rounds"); do
     run "$sig_port" "$tmp/sig.$i"
 done
 
+# Under CPU contention the A/B figures above swing by tens of percent between rounds; a
+# profile of the worker is steadier: the share of its CPU samples spent in the module (the
+# session check and the library), when perf is there.
+perf_share() { # $1 port, $2 label
+    local pd="$tmp/perf.$2"
+    wrk -t1 -c"$conns" -d"$((duration + 1))s" -H "Cookie: session=$cookie" "http://127.0.0.1:$1/" >/dev/null &
+    local wk=$!
+    sleep 0.5
+    perf record -q -p "$wpid" -o "$pd" -- sleep "$duration" >/dev/null 2>&1 || true
+    wait "$wk" || true
+    perf report -i "$pd" --sort dso --stdio 2>/dev/null | awk -v label="$2" '
+        /^#/ || NF < 2 { next }
+        { gsub("%", "", $1); total += $1; if ($2 ~ /kernel/) k += $1; if ($2 ~ /flask_session_module/) m += $1 }
+        END { if (total > 0) printf "perf: %s: module %.1f %% of the worker CPU samples (%.1f %% of its user-space samples)\n", label, m, 100 * m / (total - k) }'
+}
+perf_lines=""
+if command -v perf >/dev/null 2>&1; then
+    perf_lines="$(perf_share "$check_port" on; perf_share "$sig_port" signature)"
+fi
+
 python3 - "$tmp" "$rounds" "$duration" "$conns" "$(getconf CLK_TCK)" "$extra" <<'EOF'
 import re, statistics, sys
 tmp, rounds, duration, conns = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
@@ -160,7 +180,8 @@ for v in ("plain", "check", "sig"):
         sys.exit(f"{v}: non-2xx responses under load")
     rows.sort()
     res[v] = rows
-    print(f"{v:6} rounds req/s: " + ", ".join(f"{r[0]:.0f}" for r in rows))
+    print(f"{v:6} rounds req/s: " + ", ".join(f"{r[0]:.0f}" for r in rows)
+          + "; worker CPU us/request: " + ", ".join(f"{r[4]:.2f}" for r in rows))
 print(f"one worker, wrk -t1 -c{conns} -d{duration}s x {rounds} rounds each, alternating")
 for v in ("plain", "check", "sig"):
     rps, p50, p99, _, _ = res[v][len(res[v]) // 2]
@@ -176,3 +197,5 @@ for v, what in (("check", "flask_session_require on" + (" + $flask_session_user_
     print(f"overhead of {what}: {100 * (mp - mc) / mp:.1f} % of requests/s; "
           f"{100 * (cc - cp) / cp:.1f} % of the worker's CPU per request (+{cc - cp:.2f} us)")
 EOF
+[ -n "$perf_lines" ] && echo "$perf_lines"
+uptime
