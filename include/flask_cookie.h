@@ -849,6 +849,22 @@ flask_cookie_result flask_cookie_session_get_str_into(const flask_cookie_session
                                                       size_t buf_len,
                                                       size_t *len_out);
 
+// The whole session as tagged JSON text (an object; this codec's canonical writing, as
+// `flask_cookie_open` writes a payload: for Flask's options sorted keys, ASCII only), written
+// to `*json_out`: what the session cookie would hold. Sets `accessed`.
+//
+// Returns `DUMP_UNSUPPORTED` when the session cannot be written with the codec's JSON options;
+// `NULL_ARGUMENT` when an argument is NULL. On success the caller owns `*json_out` (release
+// with `flask_cookie_buf_free`); on failure it is not written. Thread safety: see
+// `flask_cookie_session`.
+//
+// # Safety
+//
+// `session` must be NULL or a live session not used by another thread; `json_out` must be
+// NULL or point to a writable `flask_cookie_buf`.
+flask_cookie_result flask_cookie_session_to_json(const flask_cookie_session *session,
+                                                 flask_cookie_buf *json_out);
+
 // `key in session`, written to `*found_out`. Sets `accessed`.
 //
 // Returns `NULL_ARGUMENT` (`session` or `found_out` NULL, `key` NULL with a non-zero length),
@@ -1172,6 +1188,47 @@ flask_cookie_result flask_cookie_session_builder_set_application_root(flask_cook
 flask_cookie_result flask_cookie_session_builder_set_samesite(flask_cookie_session_builder *builder,
                                                               const uint8_t *samesite,
                                                               size_t samesite_len);
+
+// Sets `SESSION_COOKIE_HTTPONLY` (default true).
+//
+// Returns `NULL_ARGUMENT` when `builder` is NULL.
+//
+// # Safety
+//
+// `builder` must be NULL or a live builder not in use by another thread.
+flask_cookie_result flask_cookie_session_builder_set_httponly(flask_cookie_session_builder *builder,
+                                                              bool value);
+
+// Sets `SESSION_COOKIE_SECURE` (default false).
+//
+// Returns `NULL_ARGUMENT` when `builder` is NULL.
+//
+// # Safety
+//
+// `builder` must be NULL or a live builder not in use by another thread.
+flask_cookie_result flask_cookie_session_builder_set_secure(flask_cookie_session_builder *builder,
+                                                            bool value);
+
+// Sets `SESSION_COOKIE_PARTITIONED` (default false; implies `Secure`, as in Werkzeug).
+//
+// Returns `NULL_ARGUMENT` when `builder` is NULL.
+//
+// # Safety
+//
+// `builder` must be NULL or a live builder not in use by another thread.
+flask_cookie_result flask_cookie_session_builder_set_partitioned(flask_cookie_session_builder *builder,
+                                                                 bool value);
+
+// Sets `SESSION_REFRESH_EACH_REQUEST` (default true): a permanent session's cookie is
+// sent again with every response, even when the session did not change.
+//
+// Returns `NULL_ARGUMENT` when `builder` is NULL.
+//
+// # Safety
+//
+// `builder` must be NULL or a live builder not in use by another thread.
+flask_cookie_result flask_cookie_session_builder_set_refresh_each_request(flask_cookie_session_builder *builder,
+                                                                          bool value);
 
 // Sets `PERMANENT_SESSION_LIFETIME` in seconds (default 2678400, 31 days): the `max_age`
 // every session cookie is opened with (permanent or not, as in Flask), and how far after the

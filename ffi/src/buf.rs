@@ -167,19 +167,23 @@ pub(crate) unsafe fn str_from_raw<'a>(
 ) -> Result<&'a str, flask_cookie_result> {
     use super::result::fail;
     // SAFETY: the caller's promise, passed on.
-    let bytes = match unsafe { slice_from_raw(ptr, len) } {
-        Ok(b) => b,
-        Err(r) => {
-            return Err(fail(
+    let bytes =
+        match unsafe { slice_from_raw(ptr, len) } {
+            Ok(b) => b,
+            Err(r) => return Err(fail(
                 r,
-                format_args!("argument `{what}` is NULL with a length of {len} or its length is too large"),
-            ))
-        }
-    };
+                format_args!(
+                    "argument `{what}` is NULL with a length of {len} or its length is too large"
+                ),
+            )),
+        };
     std::str::from_utf8(bytes).map_err(|e| {
         fail(
             flask_cookie_result::InvalidArgument,
-            format_args!("argument `{what}` is not UTF-8 (at byte {})", e.valid_up_to()),
+            format_args!(
+                "argument `{what}` is not UTF-8 (at byte {})",
+                e.valid_up_to()
+            ),
         )
     })
 }
@@ -230,12 +234,12 @@ pub(crate) unsafe fn byte_slices<'a>(
         // SAFETY: the caller's promise, passed on.
         match unsafe { slice_from_raw(s.data, s.len) } {
             Ok(b) => out.push(b),
-            Err(r) => {
-                return Err(fail(
-                    r,
-                    format_args!("{what} #{i} has a NULL `data` with a non-zero length or a length too large"),
-                ))
-            }
+            Err(r) => return Err(fail(
+                r,
+                format_args!(
+                    "{what} #{i} has a NULL `data` with a non-zero length or a length too large"
+                ),
+            )),
         }
     }
     Ok(out)

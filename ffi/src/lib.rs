@@ -120,8 +120,9 @@ const VERSION_NUMBER: u32 = {
 
 /// The library's version as one number, `major * 10000 + minor * 100 + patch` (see
 /// `flask_cookie_version_number`).
-pub const FLASK_COOKIE_VERSION_NUMBER: u32 =
-    FLASK_COOKIE_VERSION_MAJOR * 10000 + FLASK_COOKIE_VERSION_MINOR * 100 + FLASK_COOKIE_VERSION_PATCH;
+pub const FLASK_COOKIE_VERSION_NUMBER: u32 = FLASK_COOKIE_VERSION_MAJOR * 10000
+    + FLASK_COOKIE_VERSION_MINOR * 100
+    + FLASK_COOKIE_VERSION_PATCH;
 
 /// `now` as given, or the system clock for [`FLASK_COOKIE_NOW`].
 fn resolve_time(t: u64) -> u64 {

@@ -11,8 +11,7 @@ use flask_cookie::session::{
 use flask_cookie::value::{Text, Value};
 
 use super::buf::{
-    byte_slices, flask_cookie_buf, flask_cookie_slice, slices_from_raw,
-    str_from_raw, write_into,
+    byte_slices, flask_cookie_buf, flask_cookie_slice, slices_from_raw, str_from_raw, write_into,
 };
 use super::resolve_time;
 use super::result::{fail, fail_with, flask_cookie_result};
@@ -522,6 +521,39 @@ pub unsafe extern "C" fn flask_cookie_session_get_str_into(
         };
         // SAFETY: the caller promises `buf`/`buf_len` and `len_out` as documented.
         unsafe { write_into(text.as_bytes(), buf, buf_len, len_out) }
+    }
+}
+
+/// The whole session as tagged JSON text (an object; this codec's canonical writing, as
+/// `flask_cookie_open` writes a payload: for Flask's options sorted keys, ASCII only), written
+/// to `*json_out`: what the session cookie would hold. Sets `accessed`.
+///
+/// Returns `DUMP_UNSUPPORTED` when the session cannot be written with the codec's JSON options;
+/// `NULL_ARGUMENT` when an argument is NULL. On success the caller owns `*json_out` (release
+/// with `flask_cookie_buf_free`); on failure it is not written. Thread safety: see
+/// `flask_cookie_session`.
+///
+/// # Safety
+///
+/// `session` must be NULL or a live session not used by another thread; `json_out` must be
+/// NULL or point to a writable `flask_cookie_buf`.
+#[no_mangle]
+pub unsafe extern "C" fn flask_cookie_session_to_json(
+    session: *const flask_cookie_session,
+    json_out: *mut flask_cookie_buf,
+) -> flask_cookie_result {
+    ffi_panic_boundary! {
+        let s = session_ref!(session);
+        check_not_null!(json_out);
+        let mut out = Vec::with_capacity(128);
+        if let Err(e) = json::write_dict(s.session.dict(), &s.json, s.max_depth, &mut out) {
+            return fail(
+                flask_cookie_result::DumpUnsupported,
+                format_args!("cannot write the session as JSON: {e}"),
+            );
+        }
+        // SAFETY: `json_out` is non-NULL (checked) and writable by the caller's promise.
+        unsafe { give(json_out, out) }
     }
 }
 

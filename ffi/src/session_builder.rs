@@ -223,50 +223,78 @@ pub unsafe extern "C" fn flask_cookie_session_builder_set_samesite(
     })
 }
 
-/// Generates a boolean setter.
-macro_rules! bool_setter {
-    ($(#[$doc:meta])* $name:ident, $method:ident) => {
-        $(#[$doc])*
-        ///
-        /// Returns `NULL_ARGUMENT` when `builder` is NULL.
-        ///
-        /// # Safety
-        ///
-        /// `builder` must be NULL or a live builder not in use by another thread.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            builder: *mut flask_cookie_session_builder,
-            value: bool,
-        ) -> flask_cookie_result {
-            with_builder!(builder, |b| {
-                b.inner = b.inner.clone().$method(value);
-                flask_cookie_result::Ok
-            })
-        }
-    };
+/// Sets `SESSION_COOKIE_HTTPONLY` (default true).
+///
+/// Returns `NULL_ARGUMENT` when `builder` is NULL.
+///
+/// # Safety
+///
+/// `builder` must be NULL or a live builder not in use by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn flask_cookie_session_builder_set_httponly(
+    builder: *mut flask_cookie_session_builder,
+    value: bool,
+) -> flask_cookie_result {
+    with_builder!(builder, |b| {
+        b.inner = b.inner.clone().httponly(value);
+        flask_cookie_result::Ok
+    })
 }
 
-bool_setter!(
-    /// Sets `SESSION_COOKIE_HTTPONLY` (default true).
-    flask_cookie_session_builder_set_httponly,
-    httponly
-);
-bool_setter!(
-    /// Sets `SESSION_COOKIE_SECURE` (default false).
-    flask_cookie_session_builder_set_secure,
-    secure
-);
-bool_setter!(
-    /// Sets `SESSION_COOKIE_PARTITIONED` (default false; implies `Secure`, as in Werkzeug).
-    flask_cookie_session_builder_set_partitioned,
-    partitioned
-);
-bool_setter!(
-    /// Sets `SESSION_REFRESH_EACH_REQUEST` (default true): a permanent session's cookie is
-    /// sent again with every response, even when the session did not change.
-    flask_cookie_session_builder_set_refresh_each_request,
-    refresh_each_request
-);
+/// Sets `SESSION_COOKIE_SECURE` (default false).
+///
+/// Returns `NULL_ARGUMENT` when `builder` is NULL.
+///
+/// # Safety
+///
+/// `builder` must be NULL or a live builder not in use by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn flask_cookie_session_builder_set_secure(
+    builder: *mut flask_cookie_session_builder,
+    value: bool,
+) -> flask_cookie_result {
+    with_builder!(builder, |b| {
+        b.inner = b.inner.clone().secure(value);
+        flask_cookie_result::Ok
+    })
+}
+
+/// Sets `SESSION_COOKIE_PARTITIONED` (default false; implies `Secure`, as in Werkzeug).
+///
+/// Returns `NULL_ARGUMENT` when `builder` is NULL.
+///
+/// # Safety
+///
+/// `builder` must be NULL or a live builder not in use by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn flask_cookie_session_builder_set_partitioned(
+    builder: *mut flask_cookie_session_builder,
+    value: bool,
+) -> flask_cookie_result {
+    with_builder!(builder, |b| {
+        b.inner = b.inner.clone().partitioned(value);
+        flask_cookie_result::Ok
+    })
+}
+
+/// Sets `SESSION_REFRESH_EACH_REQUEST` (default true): a permanent session's cookie is
+/// sent again with every response, even when the session did not change.
+///
+/// Returns `NULL_ARGUMENT` when `builder` is NULL.
+///
+/// # Safety
+///
+/// `builder` must be NULL or a live builder not in use by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn flask_cookie_session_builder_set_refresh_each_request(
+    builder: *mut flask_cookie_session_builder,
+    value: bool,
+) -> flask_cookie_result {
+    with_builder!(builder, |b| {
+        b.inner = b.inner.clone().refresh_each_request(value);
+        flask_cookie_result::Ok
+    })
+}
 
 /// Sets `PERMANENT_SESSION_LIFETIME` in seconds (default 2678400, 31 days): the `max_age`
 /// every session cookie is opened with (permanent or not, as in Flask), and how far after the
