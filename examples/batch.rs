@@ -8,7 +8,7 @@
 //! `tests/interop/flaskref.py`: a string, or `{"hex": ...}`).
 //!
 //! Answer: `{"result": "ok" | "bad_signature" | "malformed_timestamp" | "expired" |
-//! "bad_payload" | "dump_error" | "input_error", "error": str, "json": str, "signed_at": int,
+//! "timestamp_out_of_range" | "bad_payload" | "dump_error" | "input_error", "error": str, "json": str, "signed_at": int,
 //! "cookie": str}`.
 //!
 //! ```sh
@@ -76,6 +76,7 @@ fn kind(e: &Error) -> &'static str {
         Error::BadSignature(_) => "bad_signature",
         Error::MalformedTimestamp(_) => "malformed_timestamp",
         Error::Expired(_) => "expired",
+        Error::TimestampOutOfRange(_) => "timestamp_out_of_range",
         Error::BadPayload(_) => "bad_payload",
         Error::Dump(_) => "dump_error",
         _ => "other_error",

@@ -5,7 +5,8 @@
 
 Sources: fixtures/cookies.json (cookies real Flask wrote or refused, and their JSON),
 fixtures/vectors/json_read.json (the JSON dialect), base64.json, http_date_parse.json, zlib.json
-(hand-built and mutated zlib streams, for `inflate` and `open_signed`).
+(hand-built and mutated zlib streams, for `inflate` and `open_signed`), session_parse_cookie.json
+and session_flask.json (Cookie headers).
 Seeds are named by content hash, so rerunning adds nothing new and never removes what the
 fuzzer found.
 """
@@ -100,6 +101,17 @@ def main() -> None:
         s = case["in"].get("str")
         if isinstance(s, str):
             write("http_date", s.encode("utf-8", "surrogatepass"), counts)
+    # The session layer: Cookie headers Werkzeug parsed, and requests Flask answered.
+    for case in load("vectors/session_parse_cookie.json"):
+        hs = [bytes.fromhex(h) for h in case["headers"]]
+        if len(hs) == 1:
+            write("cookie_header", b"\x00" + hs[0], counts)
+        else:
+            write("cookie_header", b"\x01" + b"\x00".join(hs), counts)
+    for case in load("vectors/session_flask.json"):
+        if case["cookie_header"] is not None:
+            # session_ops: settings and no ops (zero bytes), then the header.
+            write("session_ops", bytes(5) + bytes.fromhex(case["cookie_header"]), counts)
     for t, n in sorted(counts.items()):
         print(f"{t}: {n} seeds in {OUT / t}")
 

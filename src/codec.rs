@@ -47,7 +47,7 @@ impl std::str::FromStr for Preset {
 /// Caps on what a cookie may make this crate do. Each is checked before the work it bounds:
 /// a cookie over `max_cookie_len` is refused before any MAC is computed, inflating stops at
 /// `max_inflated_len` bytes of output, and the JSON reader and writer stop at `max_depth`
-/// levels (the writer recurses once per level, so keep `max_depth` in the thousands at most).
+/// levels. Nothing recurses once per level, so any `max_depth` is safe on a small stack.
 ///
 /// ```
 /// use flask_cookie::{Codec, Error, Limits, PayloadError, Value};
@@ -66,10 +66,12 @@ impl std::str::FromStr for Preset {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Longest cookie accepted, in bytes (default 65 536; browsers send at most about 4 096).
+    /// `dump` refuses to write a longer one ([`DumpError::CookieTooLong`]).
     pub max_cookie_len: usize,
     /// Most bytes a compressed payload may inflate to (default 1 MiB; Python sets no limit).
     pub max_inflated_len: usize,
-    /// Deepest JSON nesting read or written (default [`crate::json::DEFAULT_MAX_DEPTH`]).
+    /// Deepest JSON nesting read or written, the outermost array or object being level 1
+    /// (default [`crate::json::DEFAULT_MAX_DEPTH`], which says how levels are counted).
     pub max_depth: usize,
 }
 
@@ -107,6 +109,8 @@ pub struct Unverified {
 /// `Debug` output shows the configuration but never a key.
 #[derive(Clone, Debug)]
 pub struct CodecBuilder {
+    /// The Flask preset refuses an empty secret key (Flask has no session without one).
+    require_secret_key: bool,
     secret_key: SecretKey,
     fallback_keys: Vec<SecretKey>,
     salt: Vec<u8>,
@@ -214,19 +218,68 @@ impl Codec {
 
     /// Writes `value` as a cookie signed at `timestamp` (Unix seconds) with the newest key:
     /// the bytes Flask writes for the same value, key and time.
+    ///
+    /// Refuses ([`DumpError`]) what Python refuses too, a timestamp after the year 9999, and a
+    /// cookie longer than [`Limits::max_cookie_len`] (which this codec could not open again).
     pub fn dump(&self, value: &Value, timestamp: u64) -> Result<String, Error> {
+        self.dump_with(timestamp, |json| {
+            json::write(value, &self.json, self.limits.max_depth, json).map_err(DumpError::from)
+        })
+    }
+
+    /// [`Codec::dump`] of a dict on its own (a session), without moving or cloning it into a
+    /// [`Value`]: the same cookie as `dump(&Value::Dict(dict.clone()), timestamp)`.
+    ///
+    /// ```
+    /// use flask_cookie::{Codec, Dict};
+    ///
+    /// let codec = Codec::flask("test key").build()?;
+    /// let mut session = Dict::new();
+    /// session.insert("a", 1);
+    /// assert_eq!(
+    ///     codec.dump_dict(&session, 1_700_000_000)?,
+    ///     "eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dump_dict(&self, dict: &crate::Dict, timestamp: u64) -> Result<String, Error> {
+        self.dump_with(timestamp, |json| {
+            json::write_dict(dict, &self.json, self.limits.max_depth, json).map_err(DumpError::from)
+        })
+    }
+
+    /// The JSON text this codec writes for a dict on its own (see [`Codec::to_json`]).
+    pub fn dict_to_json(&self, dict: &crate::Dict) -> Result<String, DumpError> {
+        let mut out = Vec::with_capacity(128);
+        json::write_dict(dict, &self.json, self.limits.max_depth, &mut out)?;
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Signs what `write` appends to the (empty) JSON buffer, at `timestamp`.
+    fn dump_with(
+        &self,
+        timestamp: u64,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), DumpError>,
+    ) -> Result<String, Error> {
         if DateTime::from_unix(i64::try_from(timestamp).unwrap_or(i64::MAX)).is_none() {
             return Err(DumpError::TimestampOutOfRange { timestamp }.into());
         }
         // The JSON goes to this thread's reused buffer; only the cookie is allocated.
         with_scratch(&DUMP_JSON, Vec::new, |json| {
             json.clear();
-            let written = json::write(value, &self.json, self.limits.max_depth, json);
-            let result = written.map(|()| {
+            let written = write(json);
+            let result = written.and_then(|()| {
                 let mut out = Vec::with_capacity(json.len() * 4 / 3 + 64);
                 payload::encode(json, &mut out);
                 timed::sign(&self.signer, timestamp, &mut out);
-                ascii_to_string(out)
+                if out.len() > self.limits.max_cookie_len {
+                    return Err(DumpError::CookieTooLong {
+                        len: out.len(),
+                        max: self.limits.max_cookie_len,
+                    });
+                }
+                Ok(ascii_to_string(out))
             });
             trim(json);
             Ok(result?)
@@ -248,18 +301,46 @@ impl Codec {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
+    /// [`Codec::to_json`], except that a string holding a lone surrogate (which UTF-8 cannot
+    /// encode: only possible without `ensure_ascii`, for example with the itsdangerous preset)
+    /// is written with a `\udXXX` escape rather than refused: the text reads back
+    /// ([`Codec::from_json`]) to the same value. What `flask-cookie open` prints.
+    ///
+    /// ```
+    /// use flask_cookie::{Codec, Text, Value};
+    ///
+    /// let codec = Codec::itsdangerous("k").build()?;
+    /// let lone = Value::Str(Text::from_code_points([0x61, 0xDC00]).unwrap());
+    /// assert!(codec.to_json(&lone).is_err());
+    /// let json = codec.to_json_escaping_surrogates(&lone)?;
+    /// assert_eq!(json, r#""a\udc00""#);
+    /// assert_eq!(codec.from_json(json.as_bytes())?, lone);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_json_escaping_surrogates(&self, value: &Value) -> Result<String, DumpError> {
+        let mut out = Vec::with_capacity(128);
+        json::write_escaping_lone_surrogates(value, &self.json, self.limits.max_depth, &mut out)?;
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
     /// Reads JSON text as this codec reads a payload (for Flask: tagged JSON, untagged
     /// bottom-up).
     pub fn from_json(&self, json: &[u8]) -> Result<Value, PayloadError> {
         let text = std::str::from_utf8(json).map_err(|e| PayloadError::Utf8 {
             position: e.valid_up_to(),
         })?;
-        json::read(text, self.json.tagged, self.limits.max_depth)
+        json::read(text, self.json.tagged, self.limits.max_depth).map_err(PayloadError::from)
     }
 
     /// The JSON options in use.
     pub fn json_options(&self) -> JsonOptions {
         self.json
+    }
+
+    /// The limits in use (longest cookie, inflated size, depth).
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 }
 
@@ -274,6 +355,7 @@ impl CodecBuilder {
         let secret_key = secret_key.into();
         match preset {
             Preset::Flask => CodecBuilder {
+                require_secret_key: true,
                 secret_key,
                 fallback_keys: Vec::new(),
                 salt: b"cookie-session".to_vec(),
@@ -285,6 +367,7 @@ impl CodecBuilder {
                 limits: Limits::default(),
             },
             Preset::Itsdangerous => CodecBuilder {
+                require_secret_key: false,
                 secret_key,
                 fallback_keys: Vec::new(),
                 salt: b"itsdangerous".to_vec(),
@@ -350,8 +433,18 @@ impl CodecBuilder {
         self
     }
 
-    /// Derives the keys and builds the codec. Fails on an empty key.
+    /// Derives the keys and builds the codec.
+    ///
+    /// Empty keys are keys, as in itsdangerous (`URLSafeTimedSerializer("")` signs and
+    /// verifies; Flask passes an empty `SECRET_KEY_FALLBACKS` entry on to it), except an empty
+    /// secret key with the Flask preset ([`ConfigError::EmptyKey`]): Flask has no session
+    /// without a `SECRET_KEY`.
     pub fn build(self) -> Result<Codec, ConfigError> {
+        if self.require_secret_key && self.secret_key.as_bytes().is_empty() {
+            return Err(ConfigError::EmptyKey {
+                index: self.fallback_keys.len(),
+            });
+        }
         let mut keys = self.fallback_keys;
         keys.push(self.secret_key);
         let signer = Signer::new(&keys, &self.salt, self.digest, self.derivation)?;
@@ -418,15 +511,21 @@ mod tests {
     }
 
     #[test]
-    fn empty_key_is_a_config_error() {
+    fn only_an_empty_flask_secret_key_is_a_config_error() {
         assert_eq!(
             Codec::flask("").build().unwrap_err(),
             ConfigError::EmptyKey { index: 0 }
         );
         assert_eq!(
-            Codec::flask("k").fallback_keys([""]).build().unwrap_err(),
-            ConfigError::EmptyKey { index: 0 }
+            Codec::flask("")
+                .fallback_keys(["a", "b"])
+                .build()
+                .unwrap_err(),
+            ConfigError::EmptyKey { index: 2 }
         );
+        assert!(Codec::flask("k").fallback_keys([""]).build().is_ok());
+        assert!(Codec::itsdangerous("").build().is_ok());
+        assert!(Codec::itsdangerous("").fallback_keys([""]).build().is_ok());
     }
 
     #[test]

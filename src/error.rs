@@ -5,16 +5,21 @@
 //! | [`Error::BadSignature`] | `BadSignature` | new empty session |
 //! | [`Error::MalformedTimestamp`] | `BadTimeSignature("Malformed timestamp")` | new empty session |
 //! | [`Error::Expired`] | `SignatureExpired` | new empty session |
+//! | [`Error::TimestampOutOfRange`] | none: `ValueError`/`OverflowError` from `datetime` | not caught: HTTP 500 |
 //! | [`Error::BadPayload`] | `BadPayload` | not caught: HTTP 500 |
 //! | [`Error::Dump`] | `TypeError`/`ValueError` from `json.dumps` | not caught |
 //! | [`Error::Config`] | `TypeError`/`ValueError` when the serializer is built | |
 //!
 //! No message and no `Debug` output of these types contains a secret key; none contains the
 //! cookie either, only positions in it.
+//!
+//! The leaf modules return their own errors ([`crate::json::ReadError`] and
+//! [`crate::json::WriteError`], [`TagError`]); this module composes them (`From`), and none of
+//! them depends on it.
 
 use std::fmt;
 
-use crate::json::JsonError;
+use crate::json::{JsonError, ReadError, WriteError};
 use crate::tag::TagError;
 
 /// Why a cookie could not be opened or verified, or a value not dumped.
@@ -24,12 +29,18 @@ pub enum Error {
     /// The cookie is not validly signed by any of the keys, or is not shaped like a signed
     /// value. itsdangerous: `BadSignature`.
     BadSignature(SignatureError),
-    /// The signature is valid but the timestamp cannot be read, or lies outside the years
-    /// Python can represent. itsdangerous: `BadTimeSignature("Malformed timestamp")`.
+    /// The signature is valid but the timestamp cannot be read (not base64, or more than 8
+    /// bytes). itsdangerous: `BadTimeSignature("Malformed timestamp")`.
     MalformedTimestamp(TimestampError),
     /// The signature is valid but older than `max_age`, or signed in the future.
     /// itsdangerous: `SignatureExpired`.
     Expired(Expired),
+    /// The signature is valid but the timestamp is after 9999-12-31T23:59:59Z
+    /// ([`TimestampError::OutOfRange`]). itsdangerous raises no `BadSignature` then:
+    /// `datetime.fromtimestamp` raises `ValueError` ("year 10000 is out of range") or
+    /// `OverflowError` where `unsign` builds the signing date, with or without `max_age`, so
+    /// Flask fails with an HTTP 500 rather than starting a new session.
+    TimestampOutOfRange(TimestampError),
     /// The signature is valid but the payload cannot be decoded. itsdangerous: `BadPayload`.
     BadPayload(PayloadError),
     /// The value cannot be written as Flask would write it.
@@ -55,6 +66,7 @@ impl fmt::Display for Error {
             Error::BadSignature(e) => write!(f, "bad signature: {e}"),
             Error::MalformedTimestamp(e) => write!(f, "malformed timestamp: {e}"),
             Error::Expired(e) => write!(f, "signature expired: {e}"),
+            Error::TimestampOutOfRange(e) => write!(f, "timestamp out of range: {e}"),
             Error::BadPayload(e) => write!(f, "bad payload: {e}"),
             Error::Dump(e) => write!(f, "cannot dump: {e}"),
             Error::Config(e) => write!(f, "invalid configuration: {e}"),
@@ -114,11 +126,20 @@ pub enum SignatureError {
     /// No `.` in the cookie: there is no signature.
     NoSeparator,
     /// The signature is not valid base64 (strict mode: not the canonical unpadded URL-safe
-    /// spelling of a MAC of the digest's length).
+    /// spelling of a MAC).
     InvalidEncoding {
-        /// Byte offset in the cookie of the first offending character (or of the signature
-        /// when its length is wrong).
+        /// Byte offset in the cookie of the first offending character.
         position: usize,
+    },
+    /// Strict mode: the signature does not have the length of a MAC of the digest (27
+    /// characters for SHA-1, 43 for SHA-256, 86 for SHA-512), for example a truncated cookie.
+    WrongLength {
+        /// Byte offset in the cookie where the signature starts.
+        position: usize,
+        /// The signature's length in characters.
+        len: usize,
+        /// The length of the digest's canonical signature.
+        expected: usize,
     },
     /// The signature does not match under any key.
     Mismatch,
@@ -137,6 +158,15 @@ impl fmt::Display for SignatureError {
             SignatureError::InvalidEncoding { position } => {
                 write!(f, "signature is not valid base64 (at byte {position})")
             }
+            SignatureError::WrongLength {
+                position,
+                len,
+                expected,
+            } => write!(
+                f,
+                "signature is {len} characters long, not the {expected} of this digest's MAC \
+                 (it starts at byte {position})"
+            ),
             SignatureError::Mismatch => f.write_str("signature does not match"),
             SignatureError::MissingTimestamp => f.write_str("timestamp missing"),
         }
@@ -157,7 +187,7 @@ pub enum TimestampError {
         bytes: usize,
     },
     /// The timestamp is past 9999-12-31T23:59:59Z, which Python's `datetime` cannot hold
-    /// (Flask fails with an internal error on such a cookie).
+    /// (Flask fails with an internal error on such a cookie: [`Error::TimestampOutOfRange`]).
     OutOfRange {
         /// The decoded timestamp.
         timestamp: u64,
@@ -258,6 +288,37 @@ impl From<TagError> for PayloadError {
     }
 }
 
+impl From<ReadError> for PayloadError {
+    fn from(e: ReadError) -> PayloadError {
+        match e {
+            ReadError::Json(e) => PayloadError::Json(e),
+            ReadError::Tag(e) => PayloadError::Tag(e),
+        }
+    }
+}
+
+impl From<WriteError> for DumpError {
+    fn from(e: WriteError) -> DumpError {
+        match e {
+            WriteError::TooDeep { limit } => DumpError::TooDeep { limit },
+            WriteError::Unsupported { type_name } => DumpError::Unsupported { type_name },
+            WriteError::LoneSurrogate => DumpError::LoneSurrogate,
+        }
+    }
+}
+
+impl From<ReadError> for Error {
+    fn from(e: ReadError) -> Error {
+        Error::BadPayload(e.into())
+    }
+}
+
+impl From<WriteError> for Error {
+    fn from(e: WriteError) -> Error {
+        Error::Dump(e.into())
+    }
+}
+
 /// Why a value cannot be written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -281,23 +342,31 @@ pub enum DumpError {
         /// The timestamp given.
         timestamp: u64,
     },
+    /// The cookie would be longer than [`crate::Limits::max_cookie_len`], so the same codec
+    /// would refuse to open it. (Flask writes it; browsers drop cookies over about 4 KB.)
+    CookieTooLong {
+        /// Length of the cookie in bytes.
+        len: usize,
+        /// The configured cap.
+        max: usize,
+    },
 }
 
 impl fmt::Display for DumpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DumpError::TooDeep { limit } => {
-                write!(f, "value nests deeper than the limit of {limit}")
-            }
-            DumpError::Unsupported { type_name } => {
-                write!(f, "Object of type {type_name} is not JSON serializable")
-            }
-            DumpError::LoneSurrogate => {
-                f.write_str("a string holds a lone surrogate, which UTF-8 output cannot encode")
-            }
+            // The writer's own messages.
+            DumpError::TooDeep { limit } => WriteError::TooDeep { limit: *limit }.fmt(f),
+            DumpError::Unsupported { type_name } => WriteError::Unsupported { type_name }.fmt(f),
+            DumpError::LoneSurrogate => WriteError::LoneSurrogate.fmt(f),
             DumpError::TimestampOutOfRange { timestamp } => {
                 write!(f, "timestamp {timestamp} is after the year 9999")
             }
+            DumpError::CookieTooLong { len, max } => write!(
+                f,
+                "the cookie would be {len} bytes long, more than the cap of {max} that opening \
+                 it checks"
+            ),
         }
     }
 }
@@ -310,7 +379,11 @@ impl std::error::Error for DumpError {}
 pub enum ConfigError {
     /// No key was given.
     NoKeys,
-    /// A key is empty (Flask has no session without a secret key).
+    /// The secret key (the newest, which signs) is empty with the Flask preset: Flask has no
+    /// session then (its session interface returns `None` when `not app.secret_key`, so every
+    /// request gets a null session that cannot be written). Empty fallback keys are accepted,
+    /// as Flask passes them to itsdangerous, and so is an empty key with the itsdangerous
+    /// preset.
     EmptyKey {
         /// Index of the key, oldest first.
         index: usize,
@@ -327,9 +400,11 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::NoKeys => f.write_str("no secret key given"),
-            ConfigError::EmptyKey { index } => {
-                write!(f, "secret key #{index} (oldest first) is empty")
-            }
+            ConfigError::EmptyKey { index } => write!(
+                f,
+                "the secret key (key #{index}, oldest first) is empty: Flask has no session \
+                 without a SECRET_KEY (empty fallback keys are accepted)"
+            ),
             ConfigError::UnknownDigest(name) => write!(
                 f,
                 "unknown digest {name:?} (expected sha1, sha256 or sha512)"
@@ -349,3 +424,21 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+impl Error {
+    /// `true` for the errors after which Flask's `open_session` starts a new, empty session:
+    /// a bad signature, an expired signature, a malformed timestamp. Not for a validly signed
+    /// timestamp past the year 9999 ([`TimestampError::OutOfRange`]): itsdangerous then fails
+    /// making a `datetime` of it, an error Flask does not catch (HTTP 500), as for
+    /// [`Error::BadPayload`].
+    ///
+    /// Unlike [`Error::is_bad_signature`], which also covers an expired cookie, this is the
+    /// question a session layer asks (see [`crate::session::open_session`]).
+    pub fn starts_new_session(&self) -> bool {
+        match self {
+            Error::BadSignature(_) | Error::Expired(_) => true,
+            Error::MalformedTimestamp(e) => !matches!(e, TimestampError::OutOfRange { .. }),
+            _ => false,
+        }
+    }
+}

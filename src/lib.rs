@@ -22,11 +22,15 @@
 //! * [`payload`]: zlib compression when it pays, capped inflating;
 //! * [`json`]: the Python JSON dialect (what `json.dumps` writes and `json.loads` reads);
 //! * [`tag`] and [`http_date`]: Flask's tagged JSON and Werkzeug's HTTP dates;
-//! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors.
+//! * [`value`]: the value model; [`codec`]: the public entry point; [`error`]: the errors;
+//! * [`session`]: Flask's session layer (the request's cookie, `modified`/`accessed`
+//!   tracking, the response's `Set-Cookie` and `Vary`).
+//! * [`audit`]: the weak-secret audit (which candidate keys sign a cookie).
 //!
-//! With the `ffi` feature (on by default), [`ffi`] adds the C ABI declared in
-//! `include/flask_cookie.h`. It is the only module with `unsafe` code.
-#![deny(unsafe_code)]
+//! The C library (`libflask_cookie`, `include/flask_cookie.h`) is the workspace member
+//! `flask-cookie-ffi` (directory `ffi/`); this crate builds no C library and has no `unsafe`
+//! code.
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // No panic on any input: no unwrap, expect, panic or unchecked indexing outside tests.
 #![cfg_attr(
@@ -42,15 +46,16 @@
     )
 )]
 
+pub mod audit;
 pub mod codec;
 pub mod encoding;
 pub mod error;
-#[cfg(feature = "ffi")]
-pub mod ffi;
 pub mod http_date;
 pub mod json;
 pub mod payload;
+mod pyrepr;
 mod scratch;
+pub mod session;
 pub mod signer;
 pub mod tag;
 pub mod timed;
@@ -65,7 +70,7 @@ pub use error::{
 pub use json::{JsonError, JsonErrorKind, JsonOptions};
 pub use signer::{Digest, KeyDerivation, SecretKey};
 pub use tag::{TagError, TagErrorKind};
-pub use value::{DateTime, Dict, Int, IntError, Text, Value};
+pub use value::{DateTime, Dict, Entry, Int, IntError, OccupiedEntry, Text, VacantEntry, Value};
 
 /// The README's Rust examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

@@ -93,8 +93,10 @@ fn check_signature<'a>(
             // keeps the decoder within the buffer and rejects other lengths at once.
             let expected = (signer.digest().output_len() * 4).div_ceil(3);
             if sig.len() != expected {
-                return Err(SignatureError::InvalidEncoding {
+                return Err(SignatureError::WrongLength {
                     position: sig_start,
+                    len: sig.len(),
+                    expected,
                 });
             }
             let n = encoding::b64url_decode_strict(sig, &mut buf).map_err(|i| {
@@ -127,7 +129,10 @@ pub(crate) fn unsign<'a>(
 ) -> Result<Unsigned<'a>, Error> {
     let value = check_signature(signer, cookie, base64)?;
     let (payload, ts_text) = rsplit_dot(value).ok_or(SignatureError::MissingTimestamp)?;
-    let timestamp = decode_timestamp(ts_text)?;
+    let timestamp = decode_timestamp(ts_text).map_err(|e| match e {
+        TimestampError::OutOfRange { .. } => Error::TimestampOutOfRange(e),
+        _ => Error::MalformedTimestamp(e),
+    })?;
     if let Some(max_age) = max_age {
         let age = i128::from(now) - i128::from(timestamp);
         if age < 0 || age > i128::from(max_age) {
@@ -222,10 +227,41 @@ mod tests {
         let mut padded = KAT.to_vec();
         padded.push(b'=');
         let e = unsign(&s, &padded, None, TS, SignatureBase64::Strict).unwrap_err();
-        assert!(matches!(
+        assert_eq!(
             e,
-            Error::BadSignature(SignatureError::InvalidEncoding { .. })
-        ));
+            Error::BadSignature(SignatureError::WrongLength {
+                position: 18,
+                len: 28,
+                expected: 27
+            })
+        );
         assert!(unsign(&s, &padded, None, TS, SignatureBase64::Lenient).is_ok());
+    }
+
+    #[test]
+    fn a_truncated_signature_is_reported_as_too_short() {
+        let s = flask_signer();
+        let cut = KAT.get(..KAT.len() - 1).unwrap();
+        let e = unsign(&s, cut, None, TS, SignatureBase64::Strict).unwrap_err();
+        assert_eq!(
+            e,
+            Error::BadSignature(SignatureError::WrongLength {
+                position: 18,
+                len: 26,
+                expected: 27
+            })
+        );
+        assert_eq!(
+            e.to_string(),
+            "bad signature: signature is 26 characters long, not the 27 of this digest's MAC \
+             (it starts at byte 18)"
+        );
+        // Wrong characters at the right length are still a base64 error.
+        let mut bad = KAT.to_vec();
+        bad[20] = b'*';
+        assert_eq!(
+            unsign(&s, &bad, None, TS, SignatureBase64::Strict).unwrap_err(),
+            Error::BadSignature(SignatureError::InvalidEncoding { position: 20 })
+        );
     }
 }

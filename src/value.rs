@@ -544,8 +544,9 @@ impl Dict {
 
     /// Inserts or replaces (in place) the value for `key`; returns the old value.
     /// Linear in the number of entries.
-    pub fn insert(&mut self, key: impl Into<Text>, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Value>) -> Option<Value> {
         let key = key.into();
+        let value = value.into();
         match self.entries.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
             None => {
@@ -603,9 +604,10 @@ impl Dict {
     }
 }
 
+/// As `f.debug_map()` would write it, without recursion (see [`Value`]'s `Debug`).
 impl fmt::Debug for Dict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        debug::write(f, debug::Root::Dict(self))
     }
 }
 
@@ -616,7 +618,10 @@ impl<K: Into<Text>> FromIterator<(K, Value)> for Dict {
 }
 
 /// A value in a Flask session: everything Flask's `TaggedJSONSerializer` can write and read.
-#[derive(Clone, PartialEq, Debug)]
+///
+/// `Clone`, `PartialEq`, `Debug` and `Drop` never recurse: each walks the value with a heap
+/// stack, so a value nested a million levels deep is as safe as a flat one. They behave as the
+/// derived implementations would (`Debug` writes the same text, `{:#?}` included).
 pub enum Value {
     /// `None` (JSON `null`).
     None,
@@ -683,6 +688,310 @@ impl Drop for Value {
             }
             // `v` is now a leaf or an empty container: dropping it is shallow.
         }
+    }
+}
+
+impl Clone for Value {
+    fn clone(&self) -> Value {
+        /// A container being copied: the source's remaining children and the copy so far.
+        enum Copy<'a> {
+            Seq {
+                src: std::slice::Iter<'a, Value>,
+                dst: Vec<Value>,
+                tuple: bool,
+            },
+            Map {
+                src: std::slice::Iter<'a, (Text, Value)>,
+                dst: Vec<(Text, Value)>,
+            },
+        }
+        /// A copy of a leaf, or the frame that will copy a container.
+        fn open(v: &Value) -> Result<Value, Copy<'_>> {
+            Ok(match v {
+                Value::None => Value::None,
+                Value::Bool(b) => Value::Bool(*b),
+                Value::Int(i) => Value::Int(i.clone()),
+                Value::Float(f) => Value::Float(*f),
+                Value::Str(t) => Value::Str(t.clone()),
+                Value::Bytes(b) => Value::Bytes(b.clone()),
+                Value::Markup(t) => Value::Markup(t.clone()),
+                Value::Uuid(u) => Value::Uuid(*u),
+                Value::DateTime(d) => Value::DateTime(*d),
+                Value::List(items) | Value::Tuple(items) => {
+                    return Err(Copy::Seq {
+                        src: items.iter(),
+                        dst: Vec::with_capacity(items.len()),
+                        tuple: matches!(v, Value::Tuple(_)),
+                    })
+                }
+                Value::Dict(d) => {
+                    return Err(Copy::Map {
+                        src: d.entries.iter(),
+                        dst: Vec::with_capacity(d.entries.len()),
+                    })
+                }
+            })
+        }
+        let mut stack = match open(self) {
+            Ok(leaf) => return leaf,
+            Err(frame) => vec![frame],
+        };
+        while let Some(top) = stack.last_mut() {
+            // The next child to copy, with its key when the container is a dict.
+            let next = match top {
+                Copy::Seq { src, .. } => src.next().map(|v| (None, v)),
+                Copy::Map { src, .. } => src.next().map(|(k, v)| (Some(k), v)),
+            };
+            let (key, done) = match next {
+                Some((key, child)) => match open(child) {
+                    Ok(leaf) => (key, leaf),
+                    Err(frame) => {
+                        // A dict's key is pushed with the copied child, once it is complete:
+                        // keep it on the parent meanwhile.
+                        if let (Some(k), Copy::Map { dst, .. }) = (key, &mut *top) {
+                            dst.push((k.clone(), Value::None));
+                        }
+                        stack.push(frame);
+                        continue;
+                    }
+                },
+                None => {
+                    let finished = match stack.pop() {
+                        Some(Copy::Seq { dst, tuple, .. }) if tuple => Value::Tuple(dst),
+                        Some(Copy::Seq { dst, .. }) => Value::List(dst),
+                        Some(Copy::Map { dst, .. }) => Value::Dict(Dict { entries: dst }),
+                        None => Value::None,
+                    };
+                    match stack.last_mut() {
+                        None => return finished,
+                        // The parent's slot for a dict child was pushed when the child opened.
+                        Some(Copy::Map { dst, .. }) => {
+                            if let Some(slot) = dst.last_mut() {
+                                slot.1 = finished;
+                            }
+                            continue;
+                        }
+                        Some(Copy::Seq { dst, .. }) => {
+                            dst.push(finished);
+                            continue;
+                        }
+                    }
+                }
+            };
+            match (top, key) {
+                (Copy::Seq { dst, .. }, _) => dst.push(done),
+                (Copy::Map { dst, .. }, Some(k)) => dst.push((k.clone(), done)),
+                (Copy::Map { .. }, None) => {}
+            }
+        }
+        // Unreachable: the loop returns when the outermost container is finished.
+        Value::None
+    }
+}
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        let mut stack: Vec<(&Value, &Value)> = vec![(self, other)];
+        while let Some(pair) = stack.pop() {
+            match pair {
+                (Value::None, Value::None) => {}
+                (Value::Bool(a), Value::Bool(b)) if a == b => {}
+                (Value::Int(a), Value::Int(b)) if a == b => {}
+                (Value::Float(a), Value::Float(b)) if a == b => {}
+                (Value::Str(a), Value::Str(b)) | (Value::Markup(a), Value::Markup(b)) if a == b => {
+                }
+                (Value::Bytes(a), Value::Bytes(b)) if a == b => {}
+                (Value::Uuid(a), Value::Uuid(b)) if a == b => {}
+                (Value::DateTime(a), Value::DateTime(b)) if a == b => {}
+                (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b))
+                    if a.len() == b.len() =>
+                {
+                    stack.extend(a.iter().zip(b.iter()));
+                }
+                (Value::Dict(a), Value::Dict(b)) if a.entries.len() == b.entries.len() => {
+                    for ((ka, va), (kb, vb)) in a.entries.iter().zip(b.entries.iter()) {
+                        if ka != kb {
+                            return false;
+                        }
+                        stack.push((va, vb));
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug::write(f, debug::Root::Value(self))
+    }
+}
+
+/// `Debug` for [`Value`] and [`Dict`] with an explicit stack, writing what `#[derive(Debug)]`
+/// (and `debug_map` for a dict) would write, in both the plain and the `{:#?}` form.
+mod debug {
+    use std::fmt::{self, Write as _};
+
+    use super::{Dict, Text, Value};
+
+    pub(super) enum Root<'a> {
+        Value(&'a Value),
+        Dict(&'a Dict),
+    }
+
+    enum Items<'a> {
+        Seq(std::slice::Iter<'a, Value>),
+        Map(std::slice::Iter<'a, (Text, Value)>),
+    }
+
+    /// An open `[...]` or `{...}`: the brackets are at indentation `level`, the items one deeper.
+    struct Frame<'a> {
+        items: Items<'a>,
+        level: usize,
+        started: bool,
+        /// Inside a variant's parentheses (`List(...)`), closed after the bracket.
+        wrapped: bool,
+    }
+
+    struct Out<'f, 'g> {
+        f: &'f mut fmt::Formatter<'g>,
+        pretty: bool,
+    }
+
+    impl Out<'_, '_> {
+        fn newline(&mut self, level: usize) -> fmt::Result {
+            if self.pretty {
+                self.f.write_char('\n')?;
+                for _ in 0..level {
+                    self.f.write_str("    ")?;
+                }
+            }
+            Ok(())
+        }
+
+        /// `x`'s own `Debug`, its continuation lines indented to `level` in the pretty form.
+        fn leaf(&mut self, x: &dyn fmt::Debug, level: usize) -> fmt::Result {
+            if !self.pretty {
+                return x.fmt(self.f);
+            }
+            let text = format!("{x:#?}");
+            for (i, line) in text.split('\n').enumerate() {
+                if i > 0 {
+                    self.newline(level)?;
+                }
+                self.f.write_str(line)?;
+            }
+            Ok(())
+        }
+
+        /// `Name(x)` at `level`, as a derived tuple variant is written.
+        fn variant(&mut self, name: &str, x: &dyn fmt::Debug, level: usize) -> fmt::Result {
+            self.f.write_str(name)?;
+            self.f.write_char('(')?;
+            self.newline(level + 1)?;
+            self.leaf(x, level + 1)?;
+            if self.pretty {
+                self.f.write_char(',')?;
+            }
+            self.newline(level)?;
+            self.f.write_char(')')
+        }
+
+        /// Writes `v` at `level`: whole if it is a leaf, else its opening and its frame.
+        fn value<'a>(
+            &mut self,
+            v: &'a Value,
+            level: usize,
+        ) -> Result<Option<Frame<'a>>, fmt::Error> {
+            let (name, items) = match v {
+                Value::None => return self.f.write_str("None").map(|()| None),
+                Value::Bool(b) => return self.variant("Bool", b, level).map(|()| None),
+                Value::Int(i) => return self.variant("Int", i, level).map(|()| None),
+                Value::Float(x) => return self.variant("Float", x, level).map(|()| None),
+                Value::Str(t) => return self.variant("Str", t, level).map(|()| None),
+                Value::Bytes(b) => return self.variant("Bytes", b, level).map(|()| None),
+                Value::Markup(t) => return self.variant("Markup", t, level).map(|()| None),
+                Value::Uuid(u) => return self.variant("Uuid", u, level).map(|()| None),
+                Value::DateTime(d) => return self.variant("DateTime", d, level).map(|()| None),
+                Value::List(items) => ("List", Items::Seq(items.iter())),
+                Value::Tuple(items) => ("Tuple", Items::Seq(items.iter())),
+                Value::Dict(d) => ("Dict", Items::Map(d.entries.iter())),
+            };
+            self.f.write_str(name)?;
+            self.f.write_char('(')?;
+            self.newline(level + 1)?;
+            self.open(items, level + 1, true).map(Some)
+        }
+
+        fn open<'a>(
+            &mut self,
+            items: Items<'a>,
+            level: usize,
+            wrapped: bool,
+        ) -> Result<Frame<'a>, fmt::Error> {
+            self.f.write_char(match items {
+                Items::Seq(_) => '[',
+                Items::Map(_) => '{',
+            })?;
+            Ok(Frame {
+                items,
+                level,
+                started: false,
+                wrapped,
+            })
+        }
+    }
+
+    pub(super) fn write(f: &mut fmt::Formatter<'_>, root: Root<'_>) -> fmt::Result {
+        let pretty = f.alternate();
+        let mut out = Out { f, pretty };
+        let mut stack = Vec::new();
+        let first = match root {
+            Root::Value(v) => out.value(v, 0)?,
+            Root::Dict(d) => Some(out.open(Items::Map(d.entries.iter()), 0, false)?),
+        };
+        stack.extend(first);
+        while let Some(top) = stack.last_mut() {
+            let level = top.level;
+            let next = match &mut top.items {
+                Items::Seq(it) => it.next().map(|v| (None, v)),
+                Items::Map(it) => it.next().map(|(k, v)| (Some(k), v)),
+            };
+            let started = std::mem::replace(&mut top.started, true);
+            if started && (pretty || next.is_some()) {
+                out.f.write_str(if pretty { "," } else { ", " })?;
+            }
+            let Some((key, v)) = next else {
+                let frame = stack.pop();
+                let (is_seq, wrapped) = match &frame {
+                    Some(fr) => (matches!(fr.items, Items::Seq(_)), fr.wrapped),
+                    None => (true, false),
+                };
+                if started {
+                    out.newline(level)?;
+                }
+                out.f.write_char(if is_seq { ']' } else { '}' })?;
+                if wrapped {
+                    if pretty {
+                        out.f.write_char(',')?;
+                    }
+                    out.newline(level.saturating_sub(1))?;
+                    out.f.write_char(')')?;
+                }
+                continue;
+            };
+            out.newline(level + 1)?;
+            if let Some(k) = key {
+                out.leaf(k, level + 1)?;
+                out.f.write_str(": ")?;
+            }
+            if let Some(frame) = out.value(v, level + 1)? {
+                stack.push(frame);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -832,5 +1141,527 @@ mod small_bytes_tests {
             let longer = Text::from(format!("{s}b"));
             assert!(inline < longer && heap < longer);
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API a service needs around a session (issue 10, item 2): more of `dict`'s methods, typed
+// accessors, Python truthiness and conversions from Rust types.
+// ---------------------------------------------------------------------------------------------
+
+impl Dict {
+    /// The value for `key`, mutably.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut d: Dict = [("n", Value::from(1))].into_iter().collect();
+    /// if let Some(v) = d.get_mut("n") {
+    ///     *v = Value::from(2);
+    /// }
+    /// assert_eq!(d.get("n"), Some(&Value::from(2)));
+    /// ```
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k.as_wtf8() == key.as_bytes())
+            .map(|(_, v)| v)
+    }
+
+    /// `true` when `key` is present (Python's `key in d`).
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|(k, _)| k.as_wtf8() == key.as_bytes())
+    }
+
+    /// Removes every entry (Python's `d.clear()`).
+    pub fn clear(&mut self) {
+        // Through `Value`'s own drop, which never recurses.
+        self.entries.clear();
+    }
+
+    /// Keeps the entries for which `keep` returns `true`, in order.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut d: Dict = [("a", Value::from(1)), ("b", Value::from(2))].into_iter().collect();
+    /// d.retain(|k, _| k != "a");
+    /// assert_eq!(d.len(), 1);
+    /// assert!(d.contains_key("b"));
+    /// ```
+    pub fn retain(&mut self, mut keep: impl FnMut(&Text, &mut Value) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// The entry for `key`, to read, change or insert in place with one lookup.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut d = Dict::new();
+    /// *d.entry("visits").or_insert(0) = Value::from(1);
+    /// d.entry("visits").and_modify(|v| *v = Value::from(v.as_i64().unwrap_or(0) + 1));
+    /// assert_eq!(d.get("visits"), Some(&Value::from(2)));
+    /// ```
+    pub fn entry(&mut self, key: impl Into<Text>) -> Entry<'_> {
+        let key = key.into();
+        match self.entries.iter().position(|(k, _)| *k == key) {
+            Some(index) => Entry::Occupied(OccupiedEntry {
+                entries: &mut self.entries,
+                index,
+            }),
+            None => Entry::Vacant(VacantEntry {
+                entries: &mut self.entries,
+                key,
+            }),
+        }
+    }
+
+    /// Entries in insertion order, values mutable.
+    pub fn iter_mut(&mut self) -> impl ExactSizeIterator<Item = (&Text, &mut Value)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    /// Values in insertion order.
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &Value> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+static NONE: Value = Value::None;
+static EMPTY_TEXT: &Text = &Text {
+    wtf8: SmallBytes::new(),
+    utf8: true,
+};
+
+/// One entry of a [`Dict`], from [`Dict::entry`].
+#[derive(Debug)]
+pub enum Entry<'a> {
+    /// The key is present.
+    Occupied(OccupiedEntry<'a>),
+    /// The key is absent.
+    Vacant(VacantEntry<'a>),
+}
+
+/// A present entry of a [`Dict`].
+#[derive(Debug)]
+pub struct OccupiedEntry<'a> {
+    entries: &'a mut Vec<(Text, Value)>,
+    /// In bounds: the entry borrows the dict, so nothing else can shrink it.
+    index: usize,
+}
+
+/// The entry at `index`, which the caller knows is in bounds (an [`OccupiedEntry`]'s index,
+/// or the index of the last entry just pushed).
+// In bounds by construction (see the callers); `entries` cannot change in between.
+#[allow(clippy::indexing_slicing)]
+fn slot_at(entries: &mut [(Text, Value)], index: usize) -> &mut (Text, Value) {
+    &mut entries[index]
+}
+
+/// An absent entry of a [`Dict`]: inserting appends it (Python's insertion order).
+#[derive(Debug)]
+pub struct VacantEntry<'a> {
+    entries: &'a mut Vec<(Text, Value)>,
+    key: Text,
+}
+
+impl<'a> Entry<'a> {
+    /// The key.
+    pub fn key(&self) -> &Text {
+        match self {
+            Entry::Occupied(e) => e.key(),
+            Entry::Vacant(e) => &e.key,
+        }
+    }
+
+    /// The value, inserting `default` first when absent (Python's `d.setdefault(k, v)`).
+    pub fn or_insert(self, default: impl Into<Value>) -> &'a mut Value {
+        match self {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(default),
+        }
+    }
+
+    /// The value, inserting `make()` first when absent.
+    pub fn or_insert_with<V: Into<Value>>(self, make: impl FnOnce() -> V) -> &'a mut Value {
+        match self {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(make()),
+        }
+    }
+
+    /// Changes the value in place when present.
+    pub fn and_modify(self, change: impl FnOnce(&mut Value)) -> Entry<'a> {
+        match self {
+            Entry::Occupied(mut e) => {
+                change(e.get_mut());
+                Entry::Occupied(e)
+            }
+            vacant => vacant,
+        }
+    }
+}
+
+impl<'a> OccupiedEntry<'a> {
+    /// The key.
+    pub fn key(&self) -> &Text {
+        // `get` cannot miss (see `index`); the fallback only keeps this free of panics.
+        self.entries.get(self.index).map_or(EMPTY_TEXT, |(k, _)| k)
+    }
+
+    /// The value.
+    pub fn get(&self) -> &Value {
+        self.entries.get(self.index).map_or(&NONE, |(_, v)| v)
+    }
+
+    /// The value, mutably.
+    pub fn get_mut(&mut self) -> &mut Value {
+        &mut slot_at(self.entries, self.index).1
+    }
+
+    /// The value, mutably, for the entry's whole borrow.
+    pub fn into_mut(self) -> &'a mut Value {
+        &mut slot_at(self.entries, self.index).1
+    }
+
+    /// Replaces the value in place; returns the old one.
+    pub fn insert(&mut self, value: impl Into<Value>) -> Value {
+        std::mem::replace(self.get_mut(), value.into())
+    }
+
+    /// Removes the entry, keeping the order of the rest (Python's `del d[k]`); returns its
+    /// value.
+    pub fn remove(self) -> Value {
+        let index = self.index;
+        self.entries.remove(index).1
+    }
+}
+
+impl<'a> VacantEntry<'a> {
+    /// The key.
+    pub fn key(&self) -> &Text {
+        &self.key
+    }
+
+    /// Appends the entry; returns its value.
+    pub fn insert(self, value: impl Into<Value>) -> &'a mut Value {
+        let index = self.entries.len();
+        self.entries.push((self.key, value.into()));
+        // In bounds: `index` is the length before the push.
+        &mut slot_at(self.entries, index).1
+    }
+}
+
+impl Value {
+    /// Python's truthiness (`bool(value)`): `None`, `False`, `0`, `0.0`, `-0.0` and empty
+    /// strings, bytes, Markup and containers are false; everything else (NaN, every UUID and
+    /// datetime included) is true.
+    ///
+    /// ```
+    /// use flask_cookie::Value;
+    /// assert!(!Value::None.is_truthy());
+    /// assert!(!Value::from(0).is_truthy());
+    /// assert!(!Value::from("").is_truthy());
+    /// assert!(Value::from(f64::NAN).is_truthy());
+    /// assert!(Value::from("False").is_truthy());
+    /// ```
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => i.as_i64() != Some(0),
+            Value::Float(f) => *f != 0.0,
+            Value::Str(t) | Value::Markup(t) => !t.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(items) | Value::Tuple(items) => !items.is_empty(),
+            Value::Dict(d) => !d.is_empty(),
+            Value::Uuid(_) | Value::DateTime(_) => true,
+        }
+    }
+
+    /// The boolean, if this is a `bool` (not its truthiness: see [`Value::is_truthy`]).
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The float, if this is a `float` (an `int` is not converted).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is an `int` (any size).
+    pub fn as_int(&self) -> Option<&Int> {
+        match self {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is a `str` (lone surrogates included).
+    pub fn as_text(&self) -> Option<&Text> {
+        match self {
+            Value::Str(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The markup text, if this is a `Markup`.
+    pub fn as_markup(&self) -> Option<&Text> {
+        match self {
+            Value::Markup(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The bytes, if this is a `bytes`.
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a `list`.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The items, mutably, if this is a `list`.
+    pub fn as_list_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a `tuple`.
+    pub fn as_tuple(&self) -> Option<&[Value]> {
+        match self {
+            Value::Tuple(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The UUID as its 128-bit integer, if this is a `uuid.UUID`.
+    pub fn as_uuid(&self) -> Option<u128> {
+        match self {
+            Value::Uuid(u) => Some(*u),
+            _ => None,
+        }
+    }
+
+    /// The datetime, if this is a `datetime.datetime`.
+    pub fn as_datetime(&self) -> Option<DateTime> {
+        match self {
+            Value::DateTime(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The dict, mutably, if this is one.
+    ///
+    /// ```
+    /// use flask_cookie::{Dict, Value};
+    /// let mut v = Value::from(Dict::new());
+    /// v.as_dict_mut().unwrap().insert("a", 1);
+    /// assert_eq!(v.as_dict().unwrap().get("a"), Some(&Value::from(1)));
+    /// ```
+    pub fn as_dict_mut(&mut self) -> Option<&mut Dict> {
+        match self {
+            Value::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+impl From<f32> for Value {
+    fn from(v: f32) -> Value {
+        Value::Float(f64::from(v))
+    }
+}
+
+/// `bytes`.
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Bytes(v)
+    }
+}
+
+/// `bytes`.
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+
+/// `None` for `None`, the value otherwise.
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::None, Into::into)
+    }
+}
+
+macro_rules! value_from_tuple {
+    ($($name:ident),+) => {
+        /// A `tuple`.
+        impl<$($name: Into<Value>),+> From<($($name,)+)> for Value {
+            #[allow(non_snake_case)]
+            fn from(($($name,)+): ($($name,)+)) -> Value {
+                Value::Tuple(vec![$($name.into()),+])
+            }
+        }
+    };
+}
+value_from_tuple!(A);
+value_from_tuple!(A, B);
+value_from_tuple!(A, B, C);
+value_from_tuple!(A, B, C, D);
+value_from_tuple!(A, B, C, D, E);
+value_from_tuple!(A, B, C, D, E, F);
+
+#[cfg(test)]
+mod api_tests {
+    use super::*;
+
+    #[test]
+    fn dict_methods() {
+        let mut d = Dict::new();
+        assert_eq!(d.insert("a", 1), None);
+        assert_eq!(d.insert("b", "x"), None);
+        assert_eq!(d.insert("a", true), Some(Value::from(1)));
+        assert!(d.contains_key("a") && !d.contains_key("c"));
+        *d.get_mut("b").unwrap() = Value::from(2.5);
+        assert_eq!(d.get("b"), Some(&Value::Float(2.5)));
+        assert!(d.get_mut("zz").is_none());
+        d.retain(|_, v| v.as_bool().is_none());
+        assert_eq!(d.keys().map(|k| k.to_string()).collect::<Vec<_>>(), ["b"]);
+        for (_, v) in d.iter_mut() {
+            *v = Value::None;
+        }
+        assert_eq!(d.values().collect::<Vec<_>>(), [&Value::None]);
+        d.clear();
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn entry_api() {
+        let mut d = Dict::new();
+        assert_eq!(d.entry("k").key(), "k");
+        assert_eq!(*d.entry("k").or_insert(1), Value::from(1));
+        // Present: or_insert keeps the old value (setdefault).
+        assert_eq!(*d.entry("k").or_insert(9), Value::from(1));
+        d.entry("k").and_modify(|v| *v = Value::from(3));
+        d.entry("new").and_modify(|v| *v = Value::from(4));
+        assert!(!d.contains_key("new"));
+        *d.entry("w").or_insert_with(|| "x") = Value::from("y");
+        assert_eq!(d.get("w"), Some(&Value::from("y")));
+        match d.entry("k") {
+            Entry::Occupied(mut e) => {
+                assert_eq!(e.key(), "k");
+                assert_eq!(e.insert(5), Value::from(3));
+                assert_eq!(e.get(), &Value::from(5));
+            }
+            Entry::Vacant(_) => panic!("k is present"),
+        }
+        match d.entry("w") {
+            Entry::Occupied(e) => assert_eq!(e.remove(), Value::from("y")),
+            Entry::Vacant(_) => panic!("k is present"),
+        }
+        match d.entry("v") {
+            Entry::Vacant(e) => {
+                assert_eq!(e.key(), "v");
+                *e.insert(Value::None) = Value::from(6);
+            }
+            Entry::Occupied(_) => panic!("v is absent"),
+        }
+        let keys: Vec<String> = d.keys().map(|k| k.to_string()).collect();
+        assert_eq!(keys, ["k", "v"]);
+        assert_eq!(d.get("v"), Some(&Value::from(6)));
+    }
+
+    /// Python's `bool(x)` for each kind (checked against CPython by hand: `bool(float("nan"))`
+    /// is `True`, `bool(uuid.UUID(int=0))` is `True`, `bool(-0.0)` is `False`).
+    #[test]
+    fn truthiness() {
+        let falsy = [
+            Value::None,
+            Value::Bool(false),
+            Value::from(0),
+            Value::Float(0.0),
+            Value::Float(-0.0),
+            Value::from(""),
+            Value::Bytes(vec![]),
+            Value::List(vec![]),
+            Value::Tuple(vec![]),
+            Value::Dict(Dict::new()),
+            Value::Markup(Text::new()),
+        ];
+        for v in &falsy {
+            assert!(!v.is_truthy(), "{v:?}");
+        }
+        let truthy = [
+            Value::Bool(true),
+            Value::from(-1),
+            Value::Int(Int::from_decimal("100000000000000000000000").unwrap()),
+            Value::Float(f64::NAN),
+            Value::from("0"),
+            Value::from(vec![0u8]),
+            Value::List(vec![Value::None]),
+            Value::from((Value::None,)),
+            Value::Uuid(0),
+            Value::DateTime(DateTime::from_unix(0).unwrap()),
+            Value::Markup(Text::from("x")),
+        ];
+        for v in &truthy {
+            assert!(v.is_truthy(), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn accessors_and_conversions() {
+        assert_eq!(Value::from(true).as_bool(), Some(true));
+        assert_eq!(Value::from(1).as_bool(), None);
+        assert_eq!(Value::from(1.5f32).as_f64(), Some(1.5));
+        assert_eq!(Value::from(1).as_f64(), None);
+        assert_eq!(Value::from(7).as_int(), Some(&Int::from(7)));
+        assert_eq!(Value::from(vec![1u8, 2]).as_bytes(), Some(&[1u8, 2][..]));
+        assert_eq!(Value::from(&b"z"[..]).as_bytes(), Some(&b"z"[..]));
+        assert_eq!(Value::from("s").as_text(), Some(&Text::from("s")));
+        assert_eq!(
+            Value::Markup(Text::from("m")).as_markup(),
+            Some(&Text::from("m"))
+        );
+        assert_eq!(
+            Value::from((1, "a")).as_tuple(),
+            Some(&[Value::from(1), Value::from("a")][..])
+        );
+        assert_eq!(Value::from((1, "a")).as_list(), None);
+        let mut l = Value::from(vec![Value::from(1)]);
+        l.as_list_mut().unwrap().push(Value::None);
+        assert_eq!(l.as_list().map(<[Value]>::len), Some(2));
+        assert_eq!(Value::Uuid(5).as_uuid(), Some(5));
+        let dt = DateTime::from_unix(10).unwrap();
+        assert_eq!(Value::from(dt).as_datetime(), Some(dt));
+        assert_eq!(Value::from(None::<i32>), Value::None);
+        assert_eq!(Value::from(Some("x")), Value::from("x"));
+        assert_eq!(
+            Value::from((1, 2, 3, 4, 5, 6))
+                .as_tuple()
+                .map(<[Value]>::len),
+            Some(6)
+        );
+        let mut d = Value::from(Dict::new());
+        d.as_dict_mut().unwrap().insert("a", 1);
+        assert_eq!(d.as_dict().unwrap().len(), 1);
+        assert!(Value::None.as_dict_mut().is_none());
     }
 }

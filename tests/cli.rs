@@ -252,20 +252,23 @@ fn validly_signed_bad_payload_is_exit_3() {
 }
 
 #[test]
-fn timestamp_problems_are_exit_1() {
-    // Valid signatures over a 9-byte timestamp, one in the year 10000 (253402300800), and a
-    // value with no timestamp at all.
+fn timestamp_problems_are_exit_1_or_3_after_9999() {
+    // Valid signatures over a 9-byte timestamp and a value with no timestamp at all: Flask
+    // starts a new session (exit 1). One in the year 10000 (253402300800): Flask's HTTP 500
+    // (`ValueError` from `datetime`), exit 3 as a validly signed cookie Flask cannot read.
     let cases = [
-        flask_sign("eyJhIjoxfQ", "AQAAAAAAAAAA"),
-        flask_sign("eyJhIjoxfQ", "Ov_0QYA"),
-        flask_mac("eyJhIjoxfQ"),
+        (flask_sign("eyJhIjoxfQ", "AQAAAAAAAAAA"), 1),
+        (flask_mac("eyJhIjoxfQ"), 1),
+        (flask_sign("eyJhIjoxfQ", "Ov_0QYA"), 3),
     ];
-    for cookie in cases {
-        let o = run(
-            &["open", "--secret-key", KEY, "--now", "1700000000", &cookie],
-            None,
-        );
-        assert_eq!(code(&o), 1, "{cookie}: {}", stderr(&o));
+    for (cookie, want) in cases {
+        for cmd in ["open", "verify"] {
+            let o = run(
+                &[cmd, "--secret-key", KEY, "--now", "1700000000", &cookie],
+                None,
+            );
+            assert_eq!(code(&o), want, "{cmd} {cookie}: {}", stderr(&o));
+        }
     }
 }
 
@@ -314,6 +317,10 @@ fn usage_errors_are_exit_64() {
         &["open", "--secret-key", KEY, "--bogus", KAT_A1][..],
         &["open", "--secret-key", KEY, KAT_A1, KAT_A1][..],
         &["decode", "--secret-key", KEY, KAT_A1][..],
+        &["open", "--secret-key", KEY, "--timestamp", "5", KAT_A1][..],
+        &["dump", "--secret-key", KEY, "--now", "5"][..],
+        &["open", "--secret-key", KEY, "--max-age", "-1", KAT_A1][..],
+        &["completions"][..],
     ] {
         let o = run(args, None);
         assert_eq!(code(&o), 64, "{args:?}: {}", stderr(&o));
@@ -337,4 +344,285 @@ fn secrets_never_reach_stderr() {
     );
     assert_eq!(code(&o), 1);
     assert!(!stderr(&o).contains("hunter"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_for_every_command_and_version() {
+    for args in [
+        &["--help"][..],
+        &["help"][..],
+        &["open", "--help"][..],
+        &["verify", "--help"][..],
+        &["dump", "--help"][..],
+        &["decode", "--help"][..],
+        &["completions", "--help"][..],
+        &["audit", "--help"][..],
+        &["help", "open"][..],
+    ] {
+        let o = run(args, None);
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("Usage: flask-cookie"), "{args:?}: {out}");
+    }
+    // The exit statuses are part of every command's help.
+    let o = run(&["open", "--help"], None);
+    assert!(stdout(&o).contains("64 usage error"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("--key-derivation"), "{}", stdout(&o));
+    let o = run(&["--version"], None);
+    assert_eq!(
+        (code(&o), stdout(&o)),
+        (0, format!("flask-cookie {}\n", env!("CARGO_PKG_VERSION")))
+    );
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell], None);
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        assert!(stdout(&o).contains("secret-key"), "{shell}");
+    }
+    let o = run(&["completions", "tcsh"], None);
+    assert_eq!(code(&o), 64);
+}
+
+#[test]
+fn option_spellings_as_before() {
+    // `--name=value`, values starting with `-`, and the last of a repeated option wins.
+    let o = run(
+        &[
+            "open",
+            "--secret-key=-not this one",
+            "--secret-key",
+            KEY,
+            "--max-age=none",
+            "--now",
+            "1800000000",
+            "--",
+            KAT_A1,
+        ],
+        None,
+    );
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "{\"a\":1}\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &[
+            "verify",
+            "--secret-key",
+            "-dash",
+            "--now",
+            "1700000000",
+            KAT_A1,
+        ],
+        None,
+    );
+    assert_eq!(
+        code(&o),
+        1,
+        "a key starting with - is a key: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_errors_never_echo_a_secret() {
+    for args in [
+        &["open", "--secret-key", "hunter2", "--bogus", KAT_A1][..],
+        &[
+            "open",
+            "--fallback-key",
+            "hunter2",
+            "--digest",
+            "md5",
+            KAT_A1,
+        ][..],
+        &["dump", "--secret-key", "hunter2", "--now", "5"][..],
+        &["open", "--secret-key", "hunter2"][..],
+    ] {
+        let o = run(args, None);
+        assert_eq!(code(&o), 64, "{args:?}");
+        assert!(!stderr(&o).contains("hunter"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// `open`/`verify --cookie-header`: the cookie Flask picks (quoted, first occurrence wins,
+/// several headers joined with ";"); none or an empty one is exit 1 (Flask: a new session).
+#[test]
+fn cookie_from_cookie_headers() {
+    let a1 = "eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE";
+    let quoted = format!("theme=x; session=\"{a1}\"");
+    let out = run(
+        &[
+            "open",
+            "--secret-key",
+            "test key",
+            "--now",
+            "1700000060",
+            "--cookie-header",
+            &quoted,
+            "--cookie-header",
+            "session=junk",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, b"{\"a\":1}\n");
+    let named = format!("session=junk; sid={a1}");
+    let out = run(
+        &[
+            "verify",
+            "--secret-key",
+            "test key",
+            "--now",
+            "1700000060",
+            "--cookie-header",
+            &named,
+            "--cookie-name",
+            "sid",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    for header in ["other=1", "session="] {
+        let out = run(
+            &["verify", "--secret-key", "k", "--cookie-header", header],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+    }
+    // A cookie argument and --cookie-header exclude each other; --cookie-name needs headers.
+    let out = run(
+        &["open", "--secret-key", "k", "x", "--cookie-header", "a=1"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(64));
+    let out = run(
+        &["open", "--secret-key", "k", "--cookie-name", "s", "x"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(64));
+}
+
+/// `set-cookie`: the header Flask 3.1.3 sends. Known answer made by a Flask app (SECRET_KEY
+/// "test key", SESSION_COOKIE_SAMESITE "lax", SESSION_COOKIE_DOMAIN ".x.org:80", a view doing
+/// `session.update({"a": 1, "_permanent": True})`, `time.time` and `datetime.now` frozen at
+/// 1700000060, `app.test_client().get("/").headers["Set-Cookie"]`).
+#[test]
+fn set_cookie_is_what_flask_sends() {
+    let out = run(
+        &[
+            "set-cookie",
+            "--secret-key",
+            "test key",
+            "--timestamp",
+            "1700000060",
+            "--samesite",
+            "lax",
+            "--cookie-domain",
+            ".x.org:80",
+        ],
+        Some(b"{\"a\": 1, \"_permanent\": true}"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "session=eyJfcGVybWFuZW50Ijp0cnVlLCJhIjoxfQ.ZVPxPA.w7eA1M1RoGQUTJkGx-EvVBQDugo; \
+         Domain=x.org; Expires=Fri, 15 Dec 2023 22:14:20 GMT; HttpOnly; Path=/; SameSite=Lax\n"
+    );
+    // An empty session: Werkzeug's delete_cookie (checked in tests/session_vectors.rs).
+    let out = run(&["set-cookie", "--secret-key", "k"], Some(b"{}"));
+    assert_eq!(
+        out.stdout,
+        b"session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/\n"
+    );
+    let out = run(&["set-cookie", "--secret-key", "k"], Some(b"[1]"));
+    assert_eq!(out.status.code(), Some(65));
+    let out = run(
+        &["set-cookie", "--secret-key", "k", "--samesite", "sideways"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(64));
+    let out = run(&["set-cookie", "--secret-key", "k", "--max-age", "5"], None);
+    assert_eq!(out.status.code(), Some(64));
+}
+
+#[test]
+fn open_prints_a_lone_surrogate_as_an_escape() {
+    // itsdangerous's URLSafeTimedSerializer("k") signature over `{"a":"x\udc00y","b":"\ud83d\ude00\u00e9"}`
+    // at 1700000000; its loads gives {'a': 'x\udc00y', 'b': '😀é'} (tests/gen_depth_cookies.py
+    // signs such JSON). UTF-8 cannot hold the lone surrogate: it is printed as `\udc00`.
+    let token = "eyJhIjoieFx1ZGMwMHkiLCJiIjoiXHVkODNkXHVkZTAwXHUwMGU5In0.ZVPxAA.4F6_Qs1iyG-Fm5VC28obycCD-T0";
+    let args = [
+        "--preset",
+        "itsdangerous",
+        "--secret-key",
+        "k",
+        "--now",
+        "1700000000",
+    ];
+    let verify = run(&[&["verify"], &args[..], &[token]].concat(), None);
+    assert_eq!(code(&verify), 0, "{}", stderr(&verify));
+    let o = run(&[&["open"], &args[..], &[token]].concat(), None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let printed = stdout(&o);
+    assert_eq!(printed.trim_end(), "{\"a\":\"x\\udc00y\",\"b\":\"😀é\"}");
+    // It reads back to the value itsdangerous signed.
+    let codec = flask_cookie::Codec::itsdangerous("k").build().unwrap();
+    let opened = codec.open(token, 1_700_000_000).unwrap();
+    assert_eq!(
+        codec.from_json(printed.trim_end().as_bytes()).unwrap(),
+        opened.value
+    );
+}
+
+#[test]
+fn empty_keys_as_flask_and_itsdangerous_take_them() {
+    // `URLSafeTimedSerializer("").dumps({"a": 1})` at 1700000000 (tests/gen_depth_cookies.py).
+    let token = "eyJhIjoxfQ.ZVPxAA.lpk-3X5dMoC-bKErFiPAXjpgEQs";
+    let o = run(
+        &[
+            "open",
+            "--preset",
+            "itsdangerous",
+            "--secret-key",
+            "",
+            "--now",
+            "1700000000",
+            token,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim_end(), r#"{"a":1}"#);
+    // Flask with SECRET_KEY="new", SECRET_KEY_FALLBACKS=[""] opens this cookie signed with "".
+    let cookie = "eyJhIjoxfQ.ZVPxAA.6wo0arvxaTT-IKoM0XpxUlqTs_Q";
+    let o = run(
+        &[
+            "open",
+            "--secret-key",
+            "new",
+            "--fallback-key",
+            "",
+            "--now",
+            "1700000000",
+            cookie,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // SECRET_KEY = "": Flask has no session; a usage error naming that.
+    let o = run(
+        &["open", "--secret-key", "", "--now", "1700000000", cookie],
+        None,
+    );
+    assert_eq!(code(&o), 64);
+    assert!(
+        stderr(&o).contains("Flask has no session without a SECRET_KEY"),
+        "{}",
+        stderr(&o)
+    );
 }

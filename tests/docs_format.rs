@@ -17,7 +17,11 @@ fn examples() -> Vec<(String, String, bool)> {
         .map(|l| {
             let cells: Vec<&str> = l.split('`').collect();
             let compressed = l.contains(": compressed");
-            (cells[1].to_owned(), cells[cells.len() - 2].to_owned(), compressed)
+            (
+                cells[1].to_owned(),
+                cells[cells.len() - 2].to_owned(),
+                compressed,
+            )
         })
         .collect()
 }

@@ -359,7 +359,7 @@ fn check_open(codec: &Codec, cookie: &[u8], now: u64, want: &Expect) -> Result<b
             _ => Ok(false),
         },
         (Expect::BadPayload { .. }, Err(Error::BadPayload(_))) => Ok(false),
-        (Expect::Crash, Err(Error::MalformedTimestamp(TimestampError::OutOfRange { .. }))) => {
+        (Expect::Crash, Err(Error::TimestampOutOfRange(TimestampError::OutOfRange { .. }))) => {
             Ok(false)
         }
         _ => Err(format!("expected {want:?}, got {}", short(&got))),
@@ -380,7 +380,7 @@ fn check_verify(
         (Expect::BadPayload { signed_at }, Ok(ts)) => signed_at.map_or(true, |s| s == *ts),
         (Expect::BadSignature, Err(Error::BadSignature(_) | Error::MalformedTimestamp(_))) => true,
         (Expect::Expired { .. }, Err(Error::Expired(_))) => true,
-        (Expect::Crash, Err(Error::MalformedTimestamp(TimestampError::OutOfRange { .. }))) => true,
+        (Expect::Crash, Err(Error::TimestampOutOfRange(TimestampError::OutOfRange { .. }))) => true,
         _ => false,
     };
     if !flask_ok {

@@ -53,7 +53,7 @@ fn codec() -> Codec {
 }
 
 /// Runs `f` on a thread with a 1 MiB stack: what recurses once per level for 100 000 levels
-/// overflows it (400 levels of the writer fit, even unoptimized).
+/// overflows it (tests/depth.rs runs the deep cases on 64 KiB).
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new()
         .stack_size(1024 * 1024)

@@ -147,7 +147,7 @@ fn payload_and_dump_errors_never_show_a_key() {
     // Config errors.
     for e in [
         Codec::flask("").build().unwrap_err(),
-        Codec::flask(KEY).fallback_keys([""]).build().unwrap_err(),
+        Codec::flask("").fallback_keys([KEY]).build().unwrap_err(),
     ] {
         assert_clean("config", &format!("{e} {e:?}"), "");
     }

@@ -6,12 +6,11 @@
 
 use std::cell::Cell;
 
-use crate::error::PayloadError;
 use crate::scratch::{trim, with_scratch};
 use crate::tag;
 use crate::value::{Dict, Int, IntError, Text, Value};
 
-use super::{JsonError, JsonErrorKind};
+use super::{JsonError, JsonErrorKind, ReadError};
 
 const EXPECTING_VALUE: &str = "Expecting value";
 const EXTRA_DATA: &str = "Extra data";
@@ -87,7 +86,7 @@ fn hex4(b: &[u8]) -> Option<u32> {
 }
 
 /// Parses `input` as Python's `json.loads` does; see [`super::read()`].
-pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, PayloadError> {
+pub(super) fn read(input: &str, tagged: bool, max_depth: usize) -> Result<Value, ReadError> {
     if input.starts_with('\u{feff}') {
         return Err(syntax(0, BOM).into());
     }
@@ -160,7 +159,7 @@ impl Parser<'_> {
         Ok(key)
     }
 
-    fn parse(&mut self) -> Result<Value, PayloadError> {
+    fn parse(&mut self) -> Result<Value, ReadError> {
         with_scratch(&SCRATCH, Scratch::default, |scratch| {
             let result = self.parse_with(scratch);
             // Leave the stacks empty (an error leaves items behind) and not too large.
@@ -174,7 +173,7 @@ impl Parser<'_> {
         })
     }
 
-    fn parse_with(&mut self, scratch: &mut Scratch) -> Result<Value, PayloadError> {
+    fn parse_with(&mut self, scratch: &mut Scratch) -> Result<Value, ReadError> {
         let stack = &mut scratch.stack;
         loop {
             // Read one value at `pos`; containers are opened and the loop restarts.
@@ -240,7 +239,9 @@ impl Parser<'_> {
                             }
                             Some(Frame::Dict { start, .. }) => {
                                 let start = start.min(scratch.entries.len());
-                                self.finish_dict(scratch.entries.split_off(start))?
+                                // The dict was at level `stack.len() + 1`.
+                                let level = stack.len() + 1;
+                                self.finish_dict(scratch.entries.split_off(start), level)?
                             }
                             // Unreachable: the stack was not empty.
                             None => return Err(syntax(self.pos, EXPECTING_VALUE).into()),
@@ -268,11 +269,27 @@ impl Parser<'_> {
         }
     }
 
-    fn finish_dict(&self, entries: Vec<(Text, Value)>) -> Result<Value, PayloadError> {
+    /// Builds the dict closed at nesting `level`, untagged when it is a tag.
+    ///
+    /// Reading and writing count levels alike: a value read within `max_depth` is written
+    /// within it. Untagging can only add a level in one way, `{" t": "ab"}` (one level) becoming
+    /// a tuple that is written `{" t":["a","b"]}` (two), so that case is checked here.
+    fn finish_dict(&self, entries: Vec<(Text, Value)>, level: usize) -> Result<Value, ReadError> {
         let dict = Dict::from_entries(entries);
         if self.tagged && dict.len() == 1 && dict.keys().all(tag::is_tag_key) {
             if let Some((key, value)) = dict.into_entries().pop() {
-                return Ok(tag::untag(&key, value)?);
+                let untagged = tag::untag(&key, value)?;
+                // Levels the writer opens for it: the tag wrapper and the list.
+                if matches!(untagged, Value::Tuple(_)) && level >= self.max_depth {
+                    return Err(JsonError {
+                        position: self.pos.saturating_sub(1),
+                        kind: JsonErrorKind::TooDeep {
+                            limit: self.max_depth,
+                        },
+                    }
+                    .into());
+                }
+                return Ok(untagged);
             }
             // Unreachable: the dict has one entry.
             return Ok(Value::Dict(Dict::new()));

@@ -79,7 +79,7 @@ const PLAIN_ASCII: JsonOptions = JsonOptions {
     tagged: false,
 };
 
-fn dump(v: &Value, opts: &JsonOptions) -> Result<Vec<u8>, DumpError> {
+fn dump(v: &Value, opts: &JsonOptions) -> Result<Vec<u8>, WriteError> {
     let mut out = Vec::new();
     write(v, opts, DEFAULT_MAX_DEPTH, &mut out).map(|()| out)
 }
@@ -113,14 +113,14 @@ fn read_matches_python() {
             None
         };
         match (got, want) {
-            (Err(PayloadError::Json(e)), Some((pos, msg))) => {
+            (Err(ReadError::Json(e)), Some((pos, msg))) => {
                 assert_eq!(
                     (e.position, &e.kind),
                     (pos, &JsonErrorKind::Syntax(leak(msg))),
                     "{name}: {input:?}"
                 );
             }
-            (Err(PayloadError::Json(e)), None) => match err["kind"].as_str() {
+            (Err(ReadError::Json(e)), None) => match err["kind"].as_str() {
                 Some("int_too_large") => {
                     let digits = err["digits"].as_u64().expect("digits") as usize;
                     assert_eq!(
@@ -169,10 +169,10 @@ fn write_cases(with_dates: bool) {
                 assert_eq!(got, want, "{name} {key}");
             } else {
                 let want = match want["error"].as_str().expect("error") {
-                    "lone_surrogate" => DumpError::LoneSurrogate,
-                    "unsupported:bytes" => DumpError::Unsupported { type_name: "bytes" },
-                    "unsupported:UUID" => DumpError::Unsupported { type_name: "UUID" },
-                    "unsupported:datetime" => DumpError::Unsupported {
+                    "lone_surrogate" => WriteError::LoneSurrogate,
+                    "unsupported:bytes" => WriteError::Unsupported { type_name: "bytes" },
+                    "unsupported:UUID" => WriteError::Unsupported { type_name: "UUID" },
+                    "unsupported:datetime" => WriteError::Unsupported {
                         type_name: "datetime",
                     },
                     other => panic!("{name}: unknown error {other}"),
@@ -222,9 +222,9 @@ fn floats_match_python() {
     }
 }
 
-fn too_deep(r: Result<Value, PayloadError>) -> Option<(usize, usize)> {
+fn too_deep(r: Result<Value, ReadError>) -> Option<(usize, usize)> {
     match r {
-        Err(PayloadError::Json(JsonError {
+        Err(ReadError::Json(JsonError {
             position,
             kind: JsonErrorKind::TooDeep { limit },
         })) => Some((position, limit)),
@@ -266,7 +266,7 @@ fn deep_value_fails_cleanly() {
     let mut out = b"keep".to_vec();
     assert_eq!(
         write(&nest(1000, list), &opts, 400, &mut out),
-        Err(DumpError::TooDeep { limit: 400 })
+        Err(WriteError::TooDeep { limit: 400 })
     );
     assert_eq!(out, b"keep", "output untouched on error");
     assert!(write(&nest(400, list), &opts, 400, &mut out).is_ok());
@@ -303,7 +303,7 @@ fn lone_surrogate_error_comes_after_other_errors() {
     ]);
     assert_eq!(
         dump(&v, &JsonOptions::ITSDANGEROUS),
-        Err(DumpError::Unsupported { type_name: "bytes" })
+        Err(WriteError::Unsupported { type_name: "bytes" })
     );
     assert_eq!(
         dump(
@@ -313,6 +313,6 @@ fn lone_surrogate_error_comes_after_other_errors() {
                 ..JsonOptions::ITSDANGEROUS
             }
         ),
-        Err(DumpError::Unsupported { type_name: "bytes" })
+        Err(WriteError::Unsupported { type_name: "bytes" })
     );
 }

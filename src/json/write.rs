@@ -2,12 +2,11 @@
 //! Flask's `TaggedJSONSerializer.tag` applied on the way.
 
 use crate::encoding;
-use crate::error::DumpError;
 use crate::http_date;
 use crate::tag;
 use crate::value::{Dict, Text, Value};
 
-use super::JsonOptions;
+use super::{JsonOptions, WriteError};
 
 /// The lowercase hex digit of the low four bits of `n` (Python writes `\u00e9`, not `\u00E9`).
 fn hex_digit(n: u32) -> u8 {
@@ -26,25 +25,57 @@ struct Writer<'a> {
     out: &'a mut Vec<u8>,
     /// A lone surrogate was written raw: Python builds the whole text, then fails to encode it.
     lone_surrogate: bool,
+    /// Write lone surrogates as `\udXXX` escapes even without `ensure_ascii`.
+    escape_lone_surrogates: bool,
+}
+
+/// The items of an open container still to be written.
+enum Items<'v> {
+    /// List or tuple items (or the single value of a `" di"` wrapper).
+    Values(std::slice::Iter<'v, Value>),
+    /// Dict entries in their own order.
+    Entries(std::slice::Iter<'v, (Text, Value)>),
+    /// Dict entries in sorted order (a sorting copy of the references).
+    Sorted(std::vec::IntoIter<&'v (Text, Value)>),
+}
+
+/// An open container: its remaining items, the level of its items' containers, and the bytes
+/// that close it (`]`, `}`, or `]}`/`}}` for a tag wrapper around it).
+struct Frame<'v> {
+    items: Items<'v>,
+    /// Nesting level of the container (the outermost is level 1).
+    depth: usize,
+    /// `false` until the first item is written (no comma before it).
+    started: bool,
+    close: &'static [u8],
+}
+
+/// What [`write`] writes: a value, or a dict that is not inside a `Value` (a session).
+#[derive(Clone, Copy)]
+pub(super) enum Root<'a> {
+    Value(&'a Value),
+    Dict(&'a Dict),
 }
 
 /// Appends the JSON text of `value`; see [`super::write()`].
 pub(super) fn write(
-    value: &Value,
+    value: Root<'_>,
     opts: &JsonOptions,
     max_depth: usize,
+    escape_lone_surrogates: bool,
     out: &mut Vec<u8>,
-) -> Result<(), DumpError> {
+) -> Result<(), WriteError> {
     let start = out.len();
     let mut w = Writer {
         opts: *opts,
         max_depth,
         out,
         lone_surrogate: false,
+        escape_lone_surrogates,
     };
-    let mut result = w.value(value, 0);
+    let mut result = w.run(value);
     if result.is_ok() && w.lone_surrogate {
-        result = Err(DumpError::LoneSurrogate);
+        result = Err(WriteError::LoneSurrogate);
     }
     if result.is_err() {
         w.out.truncate(start);
@@ -52,28 +83,79 @@ pub(super) fn write(
     result
 }
 
-impl Writer<'_> {
-    /// Opens a container at nesting level `depth + 1`.
-    fn enter(&mut self, depth: usize, open: u8) -> Result<usize, DumpError> {
+impl<'v> Writer<'_> {
+    /// Writes `root` with an explicit stack of open containers: no recursion, whatever the
+    /// depth.
+    fn run(&mut self, root: Root<'v>) -> Result<(), WriteError> {
+        let mut stack: Vec<Frame<'v>> = Vec::new();
+        let first = match root {
+            Root::Value(v) => self.value(v, 0)?,
+            Root::Dict(d) => Some(self.dict(d, 0)?),
+        };
+        if let Some(frame) = first {
+            stack.push(frame);
+        }
+        while let Some(top) = stack.last_mut() {
+            let depth = top.depth;
+            let started = std::mem::replace(&mut top.started, true);
+            let next = match &mut top.items {
+                Items::Values(it) => it.next(),
+                Items::Entries(it) => it.next().map(|(k, v)| {
+                    self.entry_key(started, k);
+                    v
+                }),
+                Items::Sorted(it) => it.next().map(|(k, v)| {
+                    self.entry_key(started, k);
+                    v
+                }),
+            };
+            let Some(v) = next else {
+                let close = top.close;
+                self.out.extend_from_slice(close);
+                stack.pop();
+                continue;
+            };
+            if started && matches!(top.items, Items::Values(_)) {
+                self.out.push(b',');
+            }
+            if let Some(frame) = self.value(v, depth)? {
+                stack.push(frame);
+            }
+        }
+        Ok(())
+    }
+
+    /// `,` (unless first) + `"key":`.
+    fn entry_key(&mut self, started: bool, key: &Text) {
+        if started {
+            self.out.push(b',');
+        }
+        self.string(key, None);
+        self.out.push(b':');
+    }
+
+    /// Checks that a container may open at level `depth + 1` and returns that level.
+    fn enter(&self, depth: usize) -> Result<usize, WriteError> {
         if depth >= self.max_depth {
-            return Err(DumpError::TooDeep {
+            return Err(WriteError::TooDeep {
                 limit: self.max_depth,
             });
         }
-        self.out.push(open);
         Ok(depth + 1)
     }
 
-    /// `{"<tag>":` for a tag wrapper object.
-    fn open_tag(&mut self, depth: usize, tag: &str) -> Result<usize, DumpError> {
-        let depth = self.enter(depth, b'{')?;
-        self.out.push(b'"');
+    /// `{"<tag>":` for a tag wrapper object at level `depth + 1`; returns that level.
+    fn open_tag(&mut self, depth: usize, tag: &str) -> Result<usize, WriteError> {
+        let depth = self.enter(depth)?;
+        self.out.extend_from_slice(b"{\"");
         self.out.extend_from_slice(tag.as_bytes());
         self.out.extend_from_slice(b"\":");
         Ok(depth)
     }
 
-    fn value(&mut self, v: &Value, depth: usize) -> Result<(), DumpError> {
+    /// Writes a scalar (or a tag wrapper of one) whole; for a container inside containers of
+    /// level `depth`, writes its opening and returns its frame.
+    fn value(&mut self, v: &'v Value, depth: usize) -> Result<Option<Frame<'v>>, WriteError> {
         let tagged = self.opts.tagged;
         match v {
             Value::None => self.out.extend_from_slice(b"null"),
@@ -85,14 +167,13 @@ impl Writer<'_> {
             }
             Value::Float(f) => self.float(*f),
             Value::Str(t) => self.string(t, None),
-            Value::List(items) => self.list(items, depth)?,
+            Value::List(items) => return self.list(items, depth, b"]").map(Some),
             Value::Tuple(items) if tagged => {
                 let d = self.open_tag(depth, " t")?;
-                self.list(items, d)?;
-                self.out.push(b'}');
+                return self.list(items, d, b"]}").map(Some);
             }
-            Value::Tuple(items) => self.list(items, depth)?,
-            Value::Dict(d) => self.dict(d, depth)?,
+            Value::Tuple(items) => return self.list(items, depth, b"]").map(Some),
+            Value::Dict(d) => return self.dict(d, depth).map(Some),
             Value::Markup(t) if tagged => {
                 self.open_tag(depth, " m")?;
                 self.string(t, None);
@@ -123,7 +204,7 @@ impl Writer<'_> {
             Value::Uuid(_) => return Err(unsupported("UUID")),
             Value::DateTime(_) => return Err(unsupported("datetime")),
         }
-        Ok(())
+        Ok(None)
     }
 
     fn float(&mut self, f: f64) {
@@ -134,39 +215,48 @@ impl Writer<'_> {
             self.out.extend_from_slice(s);
         } else {
             let mut s = String::with_capacity(32);
-            super::float::repr(f, &mut s);
+            crate::pyrepr::float_repr(f, &mut s);
             self.out.extend_from_slice(s.as_bytes());
         }
     }
 
-    fn list(&mut self, items: &[Value], depth: usize) -> Result<(), DumpError> {
-        let d = self.enter(depth, b'[')?;
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.value(item, d)?;
-        }
-        self.out.push(b']');
-        Ok(())
+    fn list(
+        &mut self,
+        items: &'v [Value],
+        depth: usize,
+        close: &'static [u8],
+    ) -> Result<Frame<'v>, WriteError> {
+        let depth = self.enter(depth)?;
+        self.out.push(b'[');
+        Ok(Frame {
+            items: Items::Values(items.iter()),
+            depth,
+            started: false,
+            close,
+        })
     }
 
-    fn dict(&mut self, dict: &Dict, depth: usize) -> Result<(), DumpError> {
+    fn dict(&mut self, dict: &'v Dict, depth: usize) -> Result<Frame<'v>, WriteError> {
         if self.opts.tagged {
             if let [(key, value)] = dict.entries() {
                 if tag::is_tag_key(key) {
                     // `{" di": {KEY + "__": tag(value)}}`
                     let d = self.open_tag(depth, " di")?;
-                    let d = self.enter(d, b'{')?;
+                    let d = self.enter(d)?;
+                    self.out.push(b'{');
                     self.string(key, Some("__"));
                     self.out.push(b':');
-                    self.value(value, d)?;
-                    self.out.extend_from_slice(b"}}");
-                    return Ok(());
+                    return Ok(Frame {
+                        items: Items::Values(std::slice::from_ref(value).iter()),
+                        depth: d,
+                        started: false,
+                        close: b"}}",
+                    });
                 }
             }
         }
-        let d = self.enter(depth, b'{')?;
+        let depth = self.enter(depth)?;
+        self.out.push(b'{');
         // Sessions read from a cookie already have sorted keys: then no sorting copy is needed.
         let sorted = || {
             dict.entries().windows(2).all(|w| match w {
@@ -174,31 +264,19 @@ impl Writer<'_> {
                 _ => true,
             })
         };
-        if self.opts.sort_keys && dict.len() > 1 && !sorted() {
+        let items = if self.opts.sort_keys && dict.len() > 1 && !sorted() {
             let mut entries: Vec<&(Text, Value)> = dict.entries().iter().collect();
             entries.sort_unstable_by(|a, b| a.0.as_wtf8().cmp(b.0.as_wtf8()));
-            self.entries(entries.into_iter(), d)?;
+            Items::Sorted(entries.into_iter())
         } else {
-            self.entries(dict.entries().iter(), d)?;
-        }
-        self.out.push(b'}');
-        Ok(())
-    }
-
-    fn entries<'v>(
-        &mut self,
-        entries: impl Iterator<Item = &'v (Text, Value)>,
-        depth: usize,
-    ) -> Result<(), DumpError> {
-        for (i, (k, v)) in entries.enumerate() {
-            if i > 0 {
-                self.out.push(b',');
-            }
-            self.string(k, None);
-            self.out.push(b':');
-            self.value(v, depth)?;
-        }
-        Ok(())
+            Items::Entries(dict.entries().iter())
+        };
+        Ok(Frame {
+            items,
+            depth,
+            started: false,
+            close: b"}",
+        })
     }
 
     /// A string known to need no escaping (base64, hex, HTTP dates).
@@ -222,7 +300,10 @@ impl Writer<'_> {
     /// `"` + escaped `t` + `suffix` (plain ASCII) + `"`.
     fn string(&mut self, t: &Text, suffix: Option<&str>) {
         let ascii = self.opts.ensure_ascii;
-        if !ascii && t.has_lone_surrogate() {
+        // Without `ensure_ascii`, a lone surrogate is either escaped (its WTF-8 form is
+        // ED A0..BF xx) or written raw and the text refused afterwards, as Python does.
+        let escape_surrogates = !ascii && self.escape_lone_surrogates && t.has_lone_surrogate();
+        if !ascii && !escape_surrogates && t.has_lone_surrogate() {
             self.lone_surrogate = true;
         }
         let bytes = t.as_wtf8();
@@ -232,6 +313,9 @@ impl Writer<'_> {
         while let Some(&b) = bytes.get(i) {
             let plain = if ascii {
                 (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'
+            } else if escape_surrogates && b == 0xED {
+                // U+D000..U+D7FF (second byte below A0) are ordinary characters.
+                !matches!(bytes.get(i + 1), Some(0xA0..=0xBF))
             } else {
                 b >= 0x20 && b != b'"' && b != b'\\'
             };
@@ -288,6 +372,6 @@ impl Writer<'_> {
     }
 }
 
-fn unsupported(type_name: &'static str) -> DumpError {
-    DumpError::Unsupported { type_name }
+fn unsupported(type_name: &'static str) -> WriteError {
+    WriteError::Unsupported { type_name }
 }

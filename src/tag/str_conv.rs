@@ -57,7 +57,7 @@ pub(crate) fn py_str(value: &Value) -> Result<Text, super::Fail> {
         }
         Value::Float(f) if f.is_nan() => out.push_str("nan"),
         Value::Float(f) if f.is_infinite() => out.push_str(if *f > 0.0 { "inf" } else { "-inf" }),
-        Value::Float(f) => crate::json::py_float_repr(*f, &mut out),
+        Value::Float(f) => crate::pyrepr::float_repr(*f, &mut out),
         Value::Uuid(u) => uuid_str(*u, &mut out),
         Value::DateTime(dt) => {
             let (y, m, d, hh, mm, ss, _) = crate::http_date::fields(*dt);

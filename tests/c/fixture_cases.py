@@ -19,7 +19,7 @@ of accepted result codes separated by commas.
 The mapping from Flask's decision to result codes (FFI_API.md, README's error table):
 ok -> 0 (also 405 when Flask opened a malformed tag this crate refuses, see tests/fixtures.rs);
 bad_signature -> 100 (or 200 when itsdangerous says "Malformed timestamp"); expired -> 300; bad_payload -> 400
-(base64), 401 (zlib), 403/404/405 (loading the JSON); crash (a timestamp after 9999) -> 200.
+(base64), 401 (zlib), 403/404/405 (loading the JSON); crash (a timestamp after 9999) -> 600.
 In strict mode (the default) a cookie whose signature text is not canonical must be 100.
 """
 
@@ -82,7 +82,7 @@ def open_codes(case: dict, lenient: bool) -> list[int]:
     if r == "expired":
         return [300]
     if r == "crash":
-        return [200]
+        return [600]
     if r == "bad_payload":
         m = e.get("message", "")
         if m.startswith("Could not base64"):
@@ -106,7 +106,7 @@ def verify_codes(case: dict, lenient: bool) -> list[int]:
     if r == "expired":
         return [300]
     if r == "crash":
-        return [200]
+        return [600]
     raise SystemExit(f"{case['name']}: cannot map Flask's verify decision {v}")
 
 

@@ -167,15 +167,16 @@ static const uint32_t ALL_RESULTS[] = {
     FLASK_COOKIE_RESULT_BAD_PAYLOAD_TAG,
     FLASK_COOKIE_RESULT_DUMP_INVALID_JSON,
     FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED,
+    FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE,
 };
 #define N_RESULTS (sizeof ALL_RESULTS / sizeof ALL_RESULTS[0])
 
 static void test_result_values(void) {
     /* The values are part of the ABI (FFI_API.md): never renumbered. */
     static const uint32_t NUMBERS[] = {0,   1,   2,   3,   4,   100, 101, 200, 300,
-                                       400, 401, 402, 403, 404, 405, 500, 501};
-    static const uint32_t UNKNOWN[] = {5, 99, 102, 199, 201, 299, 301, 399, 406, 499, 502, 1000,
-                                       UINT32_MAX};
+                                       400, 401, 402, 403, 404, 405, 500, 501, 600};
+    static const uint32_t UNKNOWN[] = {5,   99,  102, 199, 201, 299, 301, 399, 406,
+                                       499, 502, 599, 601, 1000, UINT32_MAX};
     size_t i, j;
     CHECK(N_RESULTS == sizeof NUMBERS / sizeof NUMBERS[0]);
     for (i = 0; i < N_RESULTS; i++) {
@@ -257,7 +258,28 @@ static void test_config_arguments(void) {
     keys[1].data = k; /* non-NULL, zero length: still empty */
     CHECK_RC(flask_cookie_config_set_keys(config, keys, 2), FLASK_COOKIE_RESULT_OK);
     CHECK_RC(flask_cookie_codec_new(config, &codec), FLASK_COOKIE_RESULT_INVALID_CONFIG);
+    CHECK(last_error_contains("Flask has no session without a SECRET_KEY"));
     CHECK(codec == (flask_cookie_codec *)SENTINEL_PTR);
+    /* An empty fallback key is a key (Flask passes SECRET_KEY_FALLBACKS = [""] on to
+     * itsdangerous), and so is an empty key with the itsdangerous preset. */
+    {
+        flask_cookie_slice two[2];
+        flask_cookie_config *its = NULL;
+        flask_cookie_codec *c2 = NULL;
+        two[0].data = NULL;
+        two[0].len = 0;
+        two[1].data = k;
+        two[1].len = 1;
+        CHECK_RC(flask_cookie_config_set_keys(config, two, 2), FLASK_COOKIE_RESULT_OK);
+        CHECK_RC(flask_cookie_codec_new(config, &c2), FLASK_COOKIE_RESULT_OK);
+        flask_cookie_codec_free(c2);
+        c2 = NULL;
+        CHECK_RC(flask_cookie_config_new(FLASK_COOKIE_PRESET_ITSDANGEROUS, &its), FLASK_COOKIE_RESULT_OK);
+        CHECK_RC(flask_cookie_config_set_keys(its, two, 1), FLASK_COOKIE_RESULT_OK);
+        CHECK_RC(flask_cookie_codec_new(its, &c2), FLASK_COOKIE_RESULT_OK);
+        flask_cookie_codec_free(c2);
+        flask_cookie_config_free(its);
+    }
 
     /* set_salt: NULL with a length. */
     CHECK_RC(flask_cookie_config_set_salt(config, NULL, 5), FLASK_COOKIE_RESULT_NULL_ARGUMENT);
@@ -400,8 +422,8 @@ static void test_config_options(void) {
     EXPECT_OPEN(codec, KA_NO_ENSURE_ASCII, T, FLASK_COOKIE_RESULT_OK, "{\"a\":\"\303\251\"}", T);
     /* A lone surrogate cannot be written without ensure_ascii (header: DUMP_UNSUPPORTED). */
     EXPECT_DUMP(codec, "{\"a\":\"\\ud800\"}", T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL);
-    /* ... nor opened to JSON text (the header: open returns DUMP_UNSUPPORTED for it). */
-    EXPECT_OPEN(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL, 0);
+    /* ... but open writes it as a \u escape, which reads back to the same value (header). */
+    EXPECT_OPEN(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_OK, "{\"a\":\"\\ud800\"}", T);
     EXPECT_VERIFY(codec, KA_LONE_SURROGATE, T, FLASK_COOKIE_RESULT_OK, T);
     flask_cookie_codec_free(codec);
     codec = flask_codec("test key");
@@ -432,7 +454,9 @@ static void test_open_results(void) {
     EXPECT_OPEN(codec, "no dot at all", T, FLASK_COOKIE_RESULT_BAD_SIGNATURE, NULL, 0);
     EXPECT_OPEN(codec, "", T, FLASK_COOKIE_RESULT_BAD_SIGNATURE, NULL, 0);
     EXPECT_OPEN(codec, KA_MALFORMED_TS, T, FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP, NULL, 0);
-    EXPECT_OPEN(codec, KA_YEAR_10000, T, FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP, NULL, 0);
+    /* Flask: HTTP 500 (ValueError in datetime), not a new session. */
+    EXPECT_OPEN(codec, KA_YEAR_10000, T, FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE, NULL, 0);
+    CHECK(!flask_cookie_result_is_bad_signature(FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE));
     EXPECT_OPEN(codec, VECTOR1, T + FLASK_MAX_AGE + 1, FLASK_COOKIE_RESULT_EXPIRED, NULL, 0);
     EXPECT_OPEN(codec, KA_BAD_BASE64, T, FLASK_COOKIE_RESULT_BAD_PAYLOAD_BASE64, NULL, 0);
     EXPECT_OPEN(codec, KA_BAD_ZLIB, T, FLASK_COOKIE_RESULT_BAD_PAYLOAD_ZLIB, NULL, 0);
@@ -461,6 +485,8 @@ static void test_open_results(void) {
              FLASK_COOKIE_RESULT_BAD_SIGNATURE);
     CHECK_RC(flask_cookie_open(codec, (const uint8_t *)VECTOR1, sizeof VECTOR1 - 2, T, &json, &signed_at),
              FLASK_COOKIE_RESULT_BAD_SIGNATURE);
+    /* A truncated signature says so (not "not valid base64"). */
+    CHECK(last_error_contains("signature is 26 characters long, not the 27"));
     {
         /* Not NUL-terminated: the exact bytes in a heap block of exactly that size. */
         size_t n = strlen(VECTOR1);
@@ -493,7 +519,7 @@ static void test_verify(void) {
     EXPECT_VERIFY(codec, KA_BIG, T, FLASK_COOKIE_RESULT_OK, T);
     EXPECT_VERIFY(codec, tampered, T, FLASK_COOKIE_RESULT_BAD_SIGNATURE, 0);
     EXPECT_VERIFY(codec, KA_MALFORMED_TS, T, FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP, 0);
-    EXPECT_VERIFY(codec, KA_YEAR_10000, T, FLASK_COOKIE_RESULT_MALFORMED_TIMESTAMP, 0);
+    EXPECT_VERIFY(codec, KA_YEAR_10000, T, FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE, 0);
     EXPECT_VERIFY(codec, VECTOR1, T - 1, FLASK_COOKIE_RESULT_EXPIRED, 0);
     EXPECT_VERIFY(codec, "", T, FLASK_COOKIE_RESULT_BAD_SIGNATURE, 0);
     CHECK_RC(flask_cookie_verify(NO_CODEC, STR(VECTOR1), T, &signed_at), FLASK_COOKIE_RESULT_NULL_ARGUMENT);
@@ -519,7 +545,11 @@ static void test_dump(void) {
 
     /* Input that is not (tagged) JSON: garbage, truncated, not UTF-8, empty, a bad tag. */
     EXPECT_DUMP(codec, "{", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
-    CHECK(last_error_contains("at byte 1")); /* header: "the message has the byte position" */
+    CHECK(last_error_contains(": byte 1")); /* header: "the message has the byte position" */
+    /* CPython's message, then the position (once: not "at at byte"). */
+    EXPECT_DUMP(codec, "{\"a\":\"\001\"}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    CHECK(last_error_contains("Invalid control character at: byte 6"));
+    CHECK(!last_error_contains("at at"));
     EXPECT_DUMP(codec, "{\"a\":1,}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
     EXPECT_DUMP(codec, "not json", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
     EXPECT_DUMP(codec, "{\"a\":\"\377\"}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
@@ -566,6 +596,50 @@ static void test_dump(void) {
                 FLASK_COOKIE_RESULT_BAD_PAYLOAD_JSON, NULL, 0);
     /* Input nested deeper than max_depth is not read (DUMP_INVALID_JSON, as documented). */
     EXPECT_DUMP(codec, "{\"a\":[[[1]]]}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    /* A tuple is two levels ({" t":[...]}), as written. */
+    /* Flask 3.1 dumps {"a": (1,)} with "test key" at T to this cookie. */
+    EXPECT_DUMP(codec, "{\"a\":{\" t\":[1]}}", T, FLASK_COOKIE_RESULT_OK,
+                "eyJhIjp7IiB0IjpbMV19fQ.ZVPxAA.Qd8EltR_jC99gSw0OiL0BLOcbjs");
+    EXPECT_DUMP(codec, "{\"a\":[{\" t\":[1]}]}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    flask_cookie_codec_free(codec);
+
+    /* The outer object is level 1: max_depth 1 takes {"a":1}, not {"a":[]}. */
+    config = new_config(FLASK_COOKIE_PRESET_FLASK, &test_key, 1);
+    CHECK_RC(flask_cookie_config_set_limits(config, 0, 0, 1), FLASK_COOKIE_RESULT_OK);
+    codec = build(config);
+    EXPECT_DUMP(codec, VECTOR1_JSON, T, FLASK_COOKIE_RESULT_OK, VECTOR1);
+    EXPECT_OPEN(codec, VECTOR1, T, FLASK_COOKIE_RESULT_OK, VECTOR1_JSON, T);
+    EXPECT_DUMP(codec, "{\"a\":[]}", T, FLASK_COOKIE_RESULT_DUMP_INVALID_JSON, NULL);
+    flask_cookie_codec_free(codec);
+
+    /* dump refuses a cookie longer than max_cookie_len, which open would refuse. */
+    config = new_config(FLASK_COOKIE_PRESET_FLASK, &test_key, 1);
+    CHECK_RC(flask_cookie_config_set_limits(config, strlen(VECTOR1) - 1, 0, 0), FLASK_COOKIE_RESULT_OK);
+    codec = build(config);
+    EXPECT_DUMP(codec, VECTOR1_JSON, T, FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED, NULL);
+    CHECK(last_error_contains("more than the cap of 44"));
+    EXPECT_OPEN(codec, VECTOR1, T, FLASK_COOKIE_RESULT_COOKIE_TOO_LONG, NULL, 0);
+    flask_cookie_codec_free(codec);
+    config = new_config(FLASK_COOKIE_PRESET_FLASK, &test_key, 1);
+    CHECK_RC(flask_cookie_config_set_limits(config, strlen(VECTOR1), 0, 0), FLASK_COOKIE_RESULT_OK);
+    codec = build(config);
+    EXPECT_DUMP(codec, VECTOR1_JSON, T, FLASK_COOKIE_RESULT_OK, VECTOR1);
+    flask_cookie_codec_free(codec);
+
+    /* open returns a non-dict payload as signed (Flask's session is dict() of it). */
+    codec = flask_codec("test key");
+    {
+        static const char *const payloads[] = {"[1]", "null", "{\" t\":[1,2]}", "\"s\""};
+        size_t i;
+        for (i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
+            CHECK_RC(flask_cookie_dump(codec, STR(payloads[i]), T, &cookie), FLASK_COOKIE_RESULT_OK);
+            CHECK_RC(flask_cookie_open(codec, cookie.data, cookie.len, T, &json, &signed_at),
+                     FLASK_COOKIE_RESULT_OK);
+            CHECK(buf_is(&json, payloads[i]));
+            flask_cookie_buf_free(&cookie);
+            flask_cookie_buf_free(&json);
+        }
+    }
     flask_cookie_codec_free(codec);
 }
 
@@ -682,10 +756,22 @@ static void test_decode_unverified(void) {
     CHECK_RC(flask_cookie_decode_unverified(STR(KA_BAD_JSON), &json, NULL, NULL), FLASK_COOKIE_RESULT_OK);
     CHECK(buf_is(&json, "{\"a\":"));
     flask_cookie_buf_free(&json);
-    /* A timestamp that does not decode: has_timestamp false. */
+    /* A timestamp that does not decode, or is after 9999: has_timestamp false, timestamp 0. */
     ts = 777;
     CHECK_RC(flask_cookie_decode_unverified(STR(KA_MALFORMED_TS), &json, &ts, &has_ts), FLASK_COOKIE_RESULT_OK);
-    CHECK(buf_is(&json, VECTOR1_JSON) && !has_ts);
+    CHECK(buf_is(&json, VECTOR1_JSON) && !has_ts && ts == 0);
+    flask_cookie_buf_free(&json);
+    ts = 777;
+    has_ts = true;
+    CHECK_RC(flask_cookie_decode_unverified(STR(KA_YEAR_10000), &json, &ts, &has_ts), FLASK_COOKIE_RESULT_OK);
+    CHECK(buf_is(&json, VECTOR1_JSON) && !has_ts && ts == 0);
+    flask_cookie_buf_free(&json);
+    /* timestamp_out and has_timestamp_out are optional, each on its own. */
+    CHECK_RC(flask_cookie_decode_unverified(STR(VECTOR1), &json, NULL, &has_ts), FLASK_COOKIE_RESULT_OK);
+    CHECK(has_ts);
+    flask_cookie_buf_free(&json);
+    CHECK_RC(flask_cookie_decode_unverified(STR(VECTOR1), &json, &ts, NULL), FLASK_COOKIE_RESULT_OK);
+    CHECK(ts == T);
     flask_cookie_buf_free(&json);
 
     /* Failures: no '.', no timestamp part, payload not base64 / not zlib / too large. */

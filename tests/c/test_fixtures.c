@@ -124,12 +124,13 @@ static int same(const flask_cookie_buf *got, const struct bytes *want) {
 }
 
 /* The CLI's exit status for a result (README: 0 valid; 1 bad signature or malformed cookie; 2
- * expired; 3 undecodable payload). */
+ * expired; 3 undecodable payload or a timestamp after 9999, Flask's HTTP 500s). */
 static int cli_exit(flask_cookie_result r) {
     if (r == FLASK_COOKIE_RESULT_OK) return 0;
     if (r >= 100 && r < 300) return 1;
     if (r == FLASK_COOKIE_RESULT_EXPIRED) return 2;
     if (r >= 400 && r < 500) return 3;
+    if (r == FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE) return 3;
     return -1;
 }
 

@@ -34,7 +34,8 @@ sys.path.insert(0, str(HERE))
 
 import flaskref as fr  # noqa: E402
 
-EXIT = {"ok": 0, "bad_signature": 1, "crash": 1, "expired": 2, "bad_payload": 3}
+# "crash" is a timestamp after 9999 (Flask's HTTP 500): exit 3, as a bad payload.
+EXIT = {"ok": 0, "bad_signature": 1, "crash": 3, "expired": 2, "bad_payload": 3}
 T0 = 1700000000
 
 

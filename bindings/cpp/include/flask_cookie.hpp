@@ -86,6 +86,7 @@ enum class Code : std::uint32_t {
     bad_payload_tag = FLASK_COOKIE_RESULT_BAD_PAYLOAD_TAG,
     dump_invalid_json = FLASK_COOKIE_RESULT_DUMP_INVALID_JSON,
     dump_unsupported = FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED,
+    timestamp_out_of_range = FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE,
 };
 
 /// A starting configuration (`flask_cookie_preset`).
@@ -151,7 +152,8 @@ public:
     bool is_bad_signature() const noexcept { return flask_cookie::is_bad_signature(code_); }
     /// 101: longer than the codec's `max_cookie_len` (also `is_bad_signature()`).
     bool is_cookie_too_long() const noexcept { return code_ == Code::cookie_too_long; }
-    /// 200: validly signed, timestamp unreadable or after 9999 (also `is_bad_signature()`).
+    /// 200: validly signed, timestamp unreadable: not base64, more than 8 bytes (also
+    /// `is_bad_signature()`).
     bool is_malformed_timestamp() const noexcept { return code_ == Code::malformed_timestamp; }
     /// 300: too old, or signed in the future (also `is_bad_signature()`).
     bool is_expired() const noexcept { return code_ == Code::expired; }
@@ -159,7 +161,13 @@ public:
     bool is_bad_payload() const noexcept { return value() >= 400 && value() < 500; }
     /// 500-501: `dump` refused its input.
     bool is_dump_error() const noexcept { return value() >= 500 && value() < 600; }
-    /// 4: the configuration cannot make a codec (no key, an empty key).
+    /// 600: validly signed, but the timestamp is after the year 9999 (Flask: HTTP 500, a
+    /// `ValueError` from Python's `datetime`; not `is_bad_signature()`).
+    bool is_timestamp_out_of_range() const noexcept {
+        return code_ == Code::timestamp_out_of_range;
+    }
+    /// 4: the configuration cannot make a codec (no key, an empty newest key with the Flask
+    /// preset).
     bool is_config_error() const noexcept { return code_ == Code::invalid_config; }
     /// 1-2: a misuse (a moved-from `Codec`, an out-of-range enum value, a time before 1970).
     bool is_argument_error() const noexcept {
@@ -298,7 +306,9 @@ private:
 // ---------------------------------------------------------------------------------------------
 
 /// Caps on untrusted input; 0 keeps the library's default (64 KiB cookie, 1 MiB inflated
-/// payload, 400 levels of JSON nesting).
+/// payload, 400 levels of JSON nesting). `dump` refuses to write a cookie longer than
+/// `max_cookie_len` (`dump_unsupported`). Levels count JSON arrays and objects, the outermost
+/// being level 1 (`{"a":[1]}` is 2; a tuple, `{" t":[...]}`, 2).
 struct Limits {
     std::size_t max_cookie_len = 0;
     std::size_t max_inflated_len = 0;
@@ -482,8 +492,10 @@ private:
 // Codec
 // ---------------------------------------------------------------------------------------------
 
-/// An opened cookie: its session as canonical tagged JSON (what Flask would write for it) and
-/// when it was signed.
+/// An opened cookie: its payload as canonical tagged JSON (for Flask's options, as Flask writes
+/// it) and when it was signed. The payload is returned as signed, whatever its type: a JSON
+/// object for every cookie Flask writes, but a validly signed `[1]` or `null` as it is; Flask's
+/// session is `dict()` of it, which is the caller's part.
 struct Opened {
     std::string json;
     std::uint64_t signed_at = 0;
@@ -497,7 +509,8 @@ struct Opened {
 struct Decoded {
     /// The payload's JSON text as found (not parsed; maybe not even UTF-8).
     std::string json;
-    /// The timestamp, when it decodes.
+    /// The timestamp, when it decodes to a time Python can hold (empty when it is not base64,
+    /// more than 8 bytes, or after the year 9999).
     std::optional<std::uint64_t> timestamp;
 };
 
@@ -508,8 +521,8 @@ struct Decoded {
 /// `Error` with `Code::null_argument`.
 class Codec {
 public:
-    /// Makes a codec; throws `Error` (`invalid_config` for no key or an empty key,
-    /// `invalid_argument` for an out-of-range enum value or a negative `max_age`).
+    /// Makes a codec; throws `Error` (`invalid_config` for no key or an empty newest key
+    /// with the Flask preset, `invalid_argument` for an out-of-range enum value or a negative `max_age`).
     explicit Codec(const Config& config) : raw_(nullptr) {
         if (config.negative_max_age_) throw negative_max_age();
         flask_cookie_codec* raw = nullptr;
@@ -543,10 +556,10 @@ public:
     const flask_cookie_codec* native() const noexcept { return raw_; }
 
     /// Verifies `cookie` as of `now` (Unix seconds; default: the system clock) as Flask's
-    /// `open_session` does and decodes it. Throws `Error`: `is_bad_signature()` (Flask starts
-    /// a new session) or `is_bad_payload()` (validly signed but undecodable); also
-    /// `dump_unsupported` when the session has no UTF-8 JSON text in this codec's options
-    /// (without `ensure_ascii`, a string with a lone surrogate).
+    /// `open_session` does and decodes it (the payload as signed: see `Opened`). Throws
+    /// `Error`: `is_bad_signature()` (Flask starts a new session), `is_bad_payload()` (validly
+    /// signed but undecodable) or `is_timestamp_out_of_range()` (both Flask's HTTP 500).
+    /// Without `ensure_ascii`, a lone surrogate is written as a `\uXXXX` escape.
     Opened open(std::string_view cookie, std::uint64_t now = NOW) const {
         return try_open(cookie, now).value();
     }
@@ -592,7 +605,8 @@ public:
 
     /// The cookie Flask would write for the session `json` (tagged JSON, as `open` returns it),
     /// signed with the newest key at `timestamp` (default: now). Throws `Error`
-    /// (`dump_invalid_json` with the byte position, `dump_unsupported`).
+    /// (`dump_invalid_json` with the byte position, `dump_unsupported`: not writable with these
+    /// options, a timestamp after 9999, or a cookie longer than `max_cookie_len`).
     std::string dump(std::string_view json, std::uint64_t timestamp = NOW) const {
         return try_dump(json, timestamp).value();
     }

@@ -155,7 +155,7 @@ def code_lines() -> list[str]:
          ref.sign_untimed("eyJhIjoxfQ." + b64(b"\x01" * 9)), T0, 200, "bad_signature", None),
         ("timestamp after 9999",
          ref.sign_untimed("eyJhIjoxfQ." + b64(int_to_bytes(253402300800))), 253402300800,
-         200, "crash", None),
+         600, "crash", None),
         ("expired by one second", good, T0 + fr.FLASK_MAX_AGE + 1, 300, "expired", None),
         ("signed in the future", good, T0 - 1, 300, "expired", None),
         ("payload not base64", ref.sign_payload("a", T0), T0, 400, "bad_payload", None),
@@ -170,12 +170,12 @@ def code_lines() -> list[str]:
          405, "bad_payload", None),
     ]
     # itsdangerous (no ensure_ascii): a validly signed string with a lone surrogate opens in
-    # Python, but has no UTF-8 JSON text to return (open's DUMP_UNSUPPORTED).
+    # Python; open returns it with a \u escape, which reads back to the same value.
     its_cfg = fr.config(preset="itsdangerous", secret_key="secret")
     its = fr.Ref(its_cfg)
     cases = [(*c, cfg) for c in cases]
     cases.append(("lone surrogate without ensure_ascii",
-                  its.sign_payload(b64(b'{"a":"\\udc00"}'), T0), T0, 501, "ok", None, its_cfg))
+                  its.sign_payload(b64(b'{"a":"\\udc00"}'), T0), T0, 0, "ok", None, its_cfg))
     out = []
     for name, cookie, now, code, flask_result, limits, c_cfg in cases:
         got = fr.Ref(c_cfg).decide(cookie, now)["result"]

@@ -225,7 +225,12 @@ void test_errors() {
     // Configuration errors.
     CHECK_THROWS(4, fc::Codec(fc::Config(fc::Preset::flask)), e) { CHECK(e->is_config_error()); }
     CHECK_THROWS(4, fc::Codec(fc::Config::flask("")), e);
-    CHECK_THROWS(4, fc::Codec(fc::Config::flask("k").fallback_keys({""})), e);
+    // An empty fallback key is a key (Flask's SECRET_KEY_FALLBACKS), as is itsdangerous's "".
+    CHECK_EQ(fc::Codec(fc::Config::flask("k").fallback_keys({""})).open(
+                 fc::Codec(fc::Config::flask("k")).dump(R"({"a":1})", T0), T0).json,
+             R"({"a":1})"s);
+    CHECK_EQ(fc::Codec(fc::Config::itsdangerous("")).dump(R"({"a":1})", T0),
+             "eyJhIjoxfQ.ZVPxAA.lpk-3X5dMoC-bKErFiPAXjpgEQs"s);  // URLSafeTimedSerializer("")
     CHECK_THROWS(4, fc::Codec(fc::Config(fc::Preset::flask).keys({})), e);
     CHECK_THROWS(2, fc::Codec(fc::Config(static_cast<fc::Preset>(7)).secret_key("k")), e) {
         CHECK(e->is_argument_error());
@@ -247,13 +252,14 @@ void test_errors() {
 
     // The predicates agree with the C ABI and with the spec's classes on every code.
     const std::uint32_t all[] = {0, 1, 2, 3, 4, 100, 101, 200, 300, 400, 401, 402, 403, 404, 405,
-                                 500, 501};
+                                 500, 501, 600};
     for (std::uint32_t v : all) {
         fc::Error e(static_cast<fc::Code>(v), "x");
         bool flask_new_session = v == 100 || v == 101 || v == 200 || v == 300;
         CHECK_EQ(e.is_bad_signature(), flask_new_session);
         CHECK_EQ(e.is_bad_payload(), v >= 400 && v <= 405);
         CHECK_EQ(e.is_dump_error(), v == 500 || v == 501);
+        CHECK_EQ(e.is_timestamp_out_of_range(), v == 600);
         CHECK_EQ(e.is_argument_error(), v == 1 || v == 2);
         CHECK_EQ(e.is_config_error(), v == 4);
         CHECK(!e.summary().empty());

@@ -10,8 +10,10 @@ library is found through ``$FLASK_COOKIE_LIB`` or in the repository's ``target/r
 ...     codec.open("eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE", now=1700000000)
 Opened(json='{"a":1}', signed_at=1700000000)
 
-JSON goes in and out as text: the canonical tagged JSON Flask writes (``{" t": [...]}`` for a
-tuple, ``{" b": "..."}`` for bytes...), to be parsed by the caller.
+JSON goes in and out as text: canonical tagged JSON as Flask writes it (``{" t": [...]}`` for a
+tuple, ``{" b": "..."}`` for bytes...), to be parsed by the caller. ``open`` returns the payload
+as signed, whatever its type; Flask's session is ``dict()`` of it (a validly signed ``[1]`` or
+``null`` comes back as ``[1]`` or ``null``: applying ``dict()`` is the caller's part).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ._native import U64_MAX, Buf, Slice
 __all__ = [
     "Codec", "Opened", "Unverified", "Result", "decode_unverified", "version", "library_path",
     "FlaskCookieError", "InvalidCookie", "BadSignature", "MalformedTimestamp", "Expired",
-    "BadPayload", "DumpError", "ConfigError", "ArgumentError", "InternalError",
+    "TimestampOutOfRange", "BadPayload", "DumpError", "ConfigError", "ArgumentError", "InternalError",
 ]
 
 Key = Union[str, bytes, bytearray, memoryview]
@@ -55,6 +57,7 @@ class Result(enum.IntEnum):
     BAD_PAYLOAD_TAG = 405
     DUMP_INVALID_JSON = 500
     DUMP_UNSUPPORTED = 501
+    TIMESTAMP_OUT_OF_RANGE = 600
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +91,7 @@ class BadSignature(InvalidCookie):
 
 
 class MalformedTimestamp(InvalidCookie):
-    """Validly signed, but the timestamp is unreadable or after the year 9999 (200).
+    """Validly signed, but the timestamp is unreadable: not base64, more than 8 bytes (200).
     itsdangerous: ``BadTimeSignature``."""
 
 
@@ -102,13 +105,21 @@ class BadPayload(FlaskCookieError):
     with an HTTP 500. itsdangerous: ``BadPayload``."""
 
 
+class TimestampOutOfRange(FlaskCookieError):
+    """Validly signed, but the timestamp is after the year 9999 (600). Not an
+    :class:`InvalidCookie`: itsdangerous raises Python's ``ValueError``/``OverflowError`` from
+    ``datetime``, and Flask answers with an HTTP 500."""
+
+
 class DumpError(FlaskCookieError):
     """``dump``: the input is not tagged JSON (500) or cannot be written with these options
     (501)."""
 
 
 class ConfigError(FlaskCookieError, ValueError):
-    """The configuration cannot make a codec: no key, an empty key (4)."""
+    """The configuration cannot make a codec: no key, an empty secret (newest) key with the
+    ``flask`` preset (4). Empty fallback keys, and an empty key with the ``itsdangerous``
+    preset, are accepted, as in Flask and itsdangerous."""
 
 
 class ArgumentError(FlaskCookieError, ValueError):
@@ -126,6 +137,8 @@ def _error_class(code: int) -> type:
         return MalformedTimestamp
     if code == 300:
         return Expired
+    if code == 600:
+        return TimestampOutOfRange
     if 400 <= code <= 405:
         return BadPayload
     if code in (500, 501):
@@ -223,7 +236,9 @@ class Opened(NamedTuple):
     """What :meth:`Codec.open` returns."""
 
     json: str
-    """The session as the canonical tagged JSON Flask writes for it."""
+    """The payload as canonical tagged JSON (for Flask's options, as Flask writes it): a JSON
+    object for every cookie Flask writes, but a validly signed non-dict payload (``[1]``,
+    ``null``) as it is; Flask's session is ``dict()`` of it."""
     signed_at: int
     """The signing time, Unix seconds."""
 
@@ -249,7 +264,10 @@ class Codec:
     * ``sort_keys``, ``ensure_ascii``, ``tagged``: the JSON options (a missing one keeps the
       preset's);
     * ``max_cookie_len``, ``max_inflated_len``, ``max_depth``: limits (``None`` or 0: the
-      library's default, 65536 bytes, 1 MiB, 400 levels).
+      library's default, 65536 bytes, 1 MiB, 400 levels). ``dump`` refuses to write a cookie
+      longer than ``max_cookie_len`` (:class:`DumpError`, 501). Levels count JSON arrays and
+      objects, the outermost being level 1 (``{"a": [1]}`` is 2; a tuple, ``{" t": [...]}``,
+      2).
 
     Free it with :meth:`close` or a ``with`` block (it is also freed when garbage collected).
     """
@@ -395,12 +413,13 @@ class Codec:
 
     def open(self, cookie: Key, now=None) -> Opened:
         """Verifies ``cookie`` as of ``now`` (Unix seconds or an aware ``datetime``; ``None``:
-        the clock) as Flask's ``open_session`` does and decodes it: returns the session as
-        canonical tagged JSON and the signing time. Raises :class:`BadSignature`,
-        :class:`MalformedTimestamp`, :class:`Expired` (all :class:`InvalidCookie`: Flask would
-        start a new session) or :class:`BadPayload`; :class:`DumpError` (501) when the session
-        cannot be written back as UTF-8 JSON with this codec's options (a lone surrogate with
-        ``ensure_ascii`` off, as in the ``itsdangerous`` preset)."""
+        the clock) as Flask's ``open_session`` does and decodes it: returns the payload as
+        canonical tagged JSON (as signed, whatever its type: see :class:`Opened`) and the
+        signing time. Raises :class:`BadSignature`, :class:`MalformedTimestamp`,
+        :class:`Expired` (all :class:`InvalidCookie`: Flask would start a new session),
+        :class:`BadPayload` or :class:`TimestampOutOfRange` (Flask: HTTP 500). Without
+        ``ensure_ascii`` (the ``itsdangerous`` preset) a lone surrogate is written as a
+        ``\\uXXXX`` escape, which reads back to the same value."""
         data = _bytes(cookie, "cookie")
         t = _time(now, "now")
         lib = self._lib
@@ -456,7 +475,8 @@ class Unverified(NamedTuple):
     json: bytes
     """The payload's JSON as found (maybe not even UTF-8)."""
     timestamp: Optional[int]
-    """The timestamp, or ``None`` when it does not decode."""
+    """The timestamp, or ``None`` when it does not decode to a time Python can hold (not
+    base64, more than 8 bytes, after the year 9999)."""
 
 
 def decode_unverified(cookie: Key) -> Unverified:

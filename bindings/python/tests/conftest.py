@@ -61,7 +61,7 @@ CODES = {
     "bad_signature": {100, 101, 200},  # itsdangerous: BadSignature and its BadTimeSignature
     "expired": {300},
     "bad_payload": {400, 401, 402, 403, 404, 405},
-    "crash": {200},  # a timestamp after 9999: Python's datetime raises, we say malformed
+    "crash": {600},  # a timestamp after 9999: Python's datetime raises (Flask's HTTP 500)
 }
 
 

@@ -51,6 +51,7 @@ def test_result_enum_matches_header():
     (1, fc.ArgumentError), (2, fc.ArgumentError), (3, fc.InternalError), (4, fc.ConfigError),
     (100, fc.BadSignature), (101, fc.BadSignature), (200, fc.MalformedTimestamp), (300, fc.Expired),
     *[(c, fc.BadPayload) for c in range(400, 406)], (500, fc.DumpError), (501, fc.DumpError),
+    (600, fc.TimestampOutOfRange),
     (999, fc.FlaskCookieError),
 ])
 def test_error_classes(code, cls):
@@ -79,7 +80,14 @@ def test_errors_carry_code_and_message_never_a_secret():
             assert secret not in str(e.value) and good not in str(e.value) and secret not in repr(codec)
     with pytest.raises(fc.ConfigError) as e:
         fc.Codec.flask("")
-    assert e.value.code == 4 and "key" in e.value.detail
+    assert e.value.code == 4 and "Flask has no session without a SECRET_KEY" in e.value.detail
+    # Empty fallback keys (Flask's SECRET_KEY_FALLBACKS) and itsdangerous's empty secret are keys.
+    from itsdangerous import URLSafeTimedSerializer
+    token = URLSafeTimedSerializer("").dumps({"a": 1})
+    with fc.Codec.itsdangerous("") as codec:
+        assert codec.open(token).json == '{"a":1}'
+    with fc.Codec(["", "k"]) as codec:
+        assert codec.open(codec.dump('{"a":1}')).json == '{"a":1}'
 
 
 def test_argument_checks():

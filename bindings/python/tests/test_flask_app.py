@@ -270,3 +270,17 @@ def test_dump_errors_where_python_fails():
     with fc.Codec.flask("k") as codec, pytest.raises(fc.DumpError) as e:
         codec.dump('{"a":1}', late)
     assert e.value.code == fc.Result.DUMP_UNSUPPORTED
+
+
+def test_timestamp_after_9999_is_an_http_500_not_a_new_session():
+    # Flask signs it; opening it, datetime raises ValueError inside itsdangerous (HTTP 500).
+    late = 253402300800
+    ref = fr.Ref(fr.config(secret_key="k"))
+    cookie = ref.dumps({"a": 1}, late)
+    assert ref.decide(cookie, T0)["result"] == "crash"
+    with fc.Codec.flask("k") as codec:
+        for call in (codec.open, codec.verify):
+            with pytest.raises(fc.TimestampOutOfRange) as e:
+                call(cookie, T0)
+            assert e.value.code == fc.Result.TIMESTAMP_OUT_OF_RANGE
+            assert not isinstance(e.value, fc.InvalidCookie)

@@ -1,9 +1,9 @@
 //! `flask_cookie_config`: a builder for a codec, starting from a preset.
 
-use crate::codec::{CodecBuilder, Limits, Preset};
-use crate::error::ConfigError;
-use crate::json::JsonOptions;
-use crate::signer::{Digest, KeyDerivation, SecretKey};
+use flask_cookie::codec::{CodecBuilder, Limits, Preset};
+use flask_cookie::error::ConfigError;
+use flask_cookie::json::JsonOptions;
+use flask_cookie::signer::{Digest, KeyDerivation, SecretKey};
 
 use super::buf::{flask_cookie_slice, slice_from_raw};
 use super::result::{fail, flask_cookie_result};
@@ -162,8 +162,10 @@ pub unsafe extern "C" fn flask_cookie_config_new(
 /// before. The bytes are copied; the caller keeps ownership of `keys` and may wipe them after
 /// the call.
 ///
-/// Empty keys and an empty list are refused later, by `flask_cookie_codec_new`
-/// (`INVALID_CONFIG`). Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
+/// An empty list is refused later, by `flask_cookie_codec_new` (`INVALID_CONFIG`), and so is an
+/// empty newest key with the Flask preset (Flask has no session without a `SECRET_KEY`). Empty
+/// older keys, and any empty key with the itsdangerous preset, are keys like any other, as in
+/// Flask's `SECRET_KEY_FALLBACKS` and itsdangerous. Returns `NULL_ARGUMENT` when `config` is NULL, or `keys` is NULL with a
 /// non-zero `keys_len`, or a key's `data` is NULL with a non-zero `len`, and `INVALID_ARGUMENT`
 /// for a length larger than any object; then the config is unchanged.
 ///
@@ -217,6 +219,10 @@ pub unsafe extern "C" fn flask_cookie_config_set_keys(
 /// Sets the salt (Flask: `cookie-session`; itsdangerous: `itsdangerous`). The bytes are copied.
 /// `salt` may be NULL when `salt_len` is 0 (the empty salt).
 ///
+/// Returns `NULL_ARGUMENT` when `config` is NULL, or `salt` is NULL with a non-zero
+/// `salt_len`; `INVALID_ARGUMENT` for a length larger than any object; on any failure the
+/// config is unchanged.
+///
 /// # Safety
 ///
 /// `config` must be NULL or a live config not in use by another thread; a non-NULL `salt` must
@@ -236,6 +242,8 @@ pub unsafe extern "C" fn flask_cookie_config_set_salt(
 
 /// Sets the digest, a `flask_cookie_digest` (default SHA-1). `INVALID_ARGUMENT` for an unknown
 /// value.
+///
+/// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
 ///
 /// # Safety
 ///
@@ -263,6 +271,8 @@ pub unsafe extern "C" fn flask_cookie_config_set_digest(
 
 /// Sets the key derivation, a `flask_cookie_key_derivation` (Flask: HMAC; itsdangerous:
 /// DJANGO_CONCAT). `INVALID_ARGUMENT` for an unknown value.
+///
+/// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
 ///
 /// # Safety
 ///
@@ -295,6 +305,8 @@ pub unsafe extern "C" fn flask_cookie_config_set_key_derivation(
 /// default), or `FLASK_COOKIE_NO_MAX_AGE` for no age check. A cookie is expired when its age is
 /// greater than `max_age` or negative (signed in the future).
 ///
+/// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
+///
 /// # Safety
 ///
 /// `config` must be NULL or a live config not in use by another thread.
@@ -313,6 +325,8 @@ pub unsafe extern "C" fn flask_cookie_config_set_max_age(
 /// junk characters, non-zero unused bits); by default only its canonical spelling is accepted,
 /// which never rejects a cookie Flask wrote.
 ///
+/// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
+///
 /// # Safety
 ///
 /// `config` must be NULL or a live config not in use by another thread.
@@ -329,6 +343,8 @@ pub unsafe extern "C" fn flask_cookie_config_set_lenient_base64(
 
 /// Sets the JSON options: `sort_keys` (`json.dumps(sort_keys=...)`), `ensure_ascii` and
 /// `tagged` (Flask's `TaggedJSONSerializer`). Flask: all `true`; itsdangerous: all `false`.
+///
+/// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
 ///
 /// # Safety
 ///
@@ -350,9 +366,15 @@ pub unsafe extern "C" fn flask_cookie_config_set_json(
     })
 }
 
-/// Sets the caps: the longest cookie accepted (default 65536 bytes), the most bytes a payload
-/// may inflate to (default 1048576) and the deepest JSON nesting (default 400). A value of 0
-/// keeps that default. Values larger than the defaults are accepted; memory use grows with them.
+/// Sets the caps: the longest cookie accepted (default 65536 bytes; `flask_cookie_dump` also
+/// refuses to write a longer one), the most bytes a payload may inflate to (default 1048576)
+/// and the deepest JSON nesting (default 400 levels, the outermost array or object being level
+/// 1, a tag wrapper counting as the levels written for it: `{"a":[1]}` is 2 levels, a tuple
+/// `{" t":[...]}` 2). A value of 0 keeps that default. Values larger than the defaults are
+/// accepted (nothing recurses per level, so any depth is safe on a small stack); memory use
+/// grows with them.
+///
+/// Returns `NULL_ARGUMENT` when `config` is NULL; on any failure the config is unchanged.
 ///
 /// # Safety
 ///

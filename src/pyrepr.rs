@@ -1,10 +1,14 @@
 //! Python's `repr(float)`: the shortest digits that round-trip, laid out as CPython's
 //! `PyOS_double_to_string(x, 'r', 0, Py_DTSF_ADD_DOT_0)` does.
+//!
+//! A leaf module: the JSON writer ([`crate::json`]) and the tags' `str()` ([`crate::tag`]) both
+//! use it, and it uses neither.
 
 use std::fmt::Write;
 
-/// Appends `repr(f)`; see [`super::py_float_repr`].
-pub(super) fn repr(f: f64, out: &mut String) {
+/// Appends `repr(f)` (`1e+16`, `0.0001`, `-0.0`, `nan`, `inf`, `-inf`); see
+/// [`crate::json::py_float_repr`].
+pub(crate) fn float_repr(f: f64, out: &mut String) {
     if f.is_nan() {
         out.push_str("nan");
         return;

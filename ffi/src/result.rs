@@ -5,14 +5,20 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::fmt::{self, Write as _};
 
-use crate::error::{Error, PayloadError, SignatureError};
+use flask_cookie::error::{Error, PayloadError, SignatureError};
 
 /// The outcome of a call. The values are part of the ABI: explicit, never renumbered and never
 /// reused. Groups of a hundred follow itsdangerous's exceptions.
 ///
 /// The values 100 to 399 are the ones for which Flask starts a new, empty session
-/// (`flask_cookie_result_is_bad_signature`); the `BAD_PAYLOAD_*` values are cookies that are
-/// validly signed but that Flask cannot decode (an HTTP 500 in Flask).
+/// (`flask_cookie_result_is_bad_signature`). The cookies Flask answers with an HTTP 500 instead
+/// are validly signed: the `BAD_PAYLOAD_*` values (400 to 499, itsdangerous's `BadPayload`) and
+/// `TIMESTAMP_OUT_OF_RANGE` (600, a `ValueError` or `OverflowError` from Python's `datetime`).
+///
+/// The session API adds three families: 700 to 799 for reading a session key (`KEY_NOT_FOUND`,
+/// `WRONG_TYPE`...), 800 to 899 for the session layer's own failures (Flask's HTTP 500 when
+/// opening or saving, a cookie setting Werkzeug refuses), 900 to 999 for outputs into caller
+/// memory (`BUFFER_TOO_SMALL`).
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum flask_cookie_result {
@@ -25,15 +31,16 @@ pub enum flask_cookie_result {
     InvalidArgument = 2,
     /// A bug: a panic was caught at the boundary. The call had no effect.
     Panic = 3,
-    /// The configuration cannot make a codec: no key, or an empty key.
+    /// The configuration cannot make a codec: no key, or an empty secret (newest) key with the
+    /// Flask preset.
     InvalidConfig = 4,
     /// The cookie is not validly signed by any key, or is not shaped like a signed cookie
     /// (no `.`, signature not base64, timestamp missing). itsdangerous: `BadSignature`.
     BadSignature = 100,
     /// The cookie is longer than the codec's `max_cookie_len`. Treated as a bad signature.
     CookieTooLong = 101,
-    /// The signature is valid but the timestamp cannot be read or is after the year 9999.
-    /// itsdangerous: `BadTimeSignature`.
+    /// The signature is valid but the timestamp cannot be read (not base64, more than 8 bytes).
+    /// itsdangerous: `BadTimeSignature("Malformed timestamp")`.
     MalformedTimestamp = 200,
     /// The signature is valid but older than `max_age`, or signed in the future.
     /// itsdangerous: `SignatureExpired`.
@@ -56,6 +63,38 @@ pub enum flask_cookie_result {
     /// `flask_cookie_dump`: the value cannot be written with this codec's options (a lone
     /// surrogate without `ensure_ascii`, a timestamp after 9999).
     DumpUnsupported = 501,
+    /// Validly signed, but the timestamp is after 9999-12-31T23:59:59Z. Not a bad signature:
+    /// itsdangerous raises Python's `ValueError` or `OverflowError` (from `datetime`, with or
+    /// without `max_age`), so Flask answers with an HTTP 500 rather than a new session.
+    TimestampOutOfRange = 600,
+    /// The session has no such top-level key (Python: `key not in session`).
+    KeyNotFound = 700,
+    /// The key's value is not of the type asked for (for example a string asked for as an
+    /// integer).
+    WrongType = 701,
+    /// The key's value is an integer outside the range of `int64_t` (Python's integers are
+    /// unbounded).
+    IntOutOfRange = 702,
+    /// The key's value is a string holding a lone surrogate (valid in Python, not in UTF-8): read
+    /// it as tagged JSON instead, which escapes it.
+    StrNotUtf8 = 703,
+    /// The session cookie is validly signed and its payload decodes, but Python's `dict()` of it
+    /// fails (a list that is not of pairs, a number...): Flask answers with an HTTP 500.
+    SessionNotADict = 800,
+    /// `dict()` of the payload has a key that is not a string (`[[1, 2]]` gives `{1: 2}`):
+    /// Flask keeps such a session; this library cannot hold it and refuses it (only a cookie
+    /// signed with the app's key can carry one).
+    SessionNonTextKey = 801,
+    /// A session cookie setting that Werkzeug's `dump_cookie` refuses (a `SameSite` other than
+    /// `Strict`, `Lax` or `None`, a domain IDNA cannot encode): Flask would fail with an HTTP 500
+    /// at every response setting the cookie; refused once here, when building.
+    InvalidCookieSetting = 802,
+    /// Saving: the cookie cannot be written (a permanent session's `Expires`, `now` plus the
+    /// lifetime, after the year 9999): Flask answers with an HTTP 500 (`OverflowError`).
+    SaveCookieError = 803,
+    /// The caller's buffer is too small: `*len_out` holds the length needed (the only output
+    /// written on this failure); call again with a buffer at least that long.
+    BufferTooSmall = 900,
 }
 
 impl flask_cookie_result {
@@ -80,11 +119,21 @@ impl flask_cookie_result {
             BadPayloadTag => "bad payload: invalid tagged value\0",
             DumpInvalidJson => "cannot dump: input is not tagged JSON\0",
             DumpUnsupported => "cannot dump: value not writable with these options\0",
+            TimestampOutOfRange => "timestamp after the year 9999\0",
+            KeyNotFound => "no such key in the session\0",
+            WrongType => "the value is not of the type asked for\0",
+            IntOutOfRange => "the integer does not fit in int64_t\0",
+            StrNotUtf8 => "the string holds a lone surrogate (not UTF-8)\0",
+            SessionNotADict => "session payload is not a dict (Flask: HTTP 500)\0",
+            SessionNonTextKey => "session payload has a key that is not a string (unsupported)\0",
+            InvalidCookieSetting => "invalid session cookie setting\0",
+            SaveCookieError => "cannot write the session cookie\0",
+            BufferTooSmall => "buffer too small\0",
         }
     }
 
     /// Every value, in order (for tests and the message lookup).
-    pub(crate) const ALL: [flask_cookie_result; 17] = {
+    pub(crate) const ALL: [flask_cookie_result; 27] = {
         use flask_cookie_result::*;
         [
             Ok,
@@ -104,6 +153,16 @@ impl flask_cookie_result {
             BadPayloadTag,
             DumpInvalidJson,
             DumpUnsupported,
+            TimestampOutOfRange,
+            KeyNotFound,
+            WrongType,
+            IntOutOfRange,
+            StrNotUtf8,
+            SessionNotADict,
+            SessionNonTextKey,
+            InvalidCookieSetting,
+            SaveCookieError,
+            BufferTooSmall,
         ]
     };
 
@@ -121,9 +180,13 @@ impl From<&Error> for flask_cookie_result {
             Error::BadSignature(_) => R::BadSignature,
             Error::MalformedTimestamp(_) => R::MalformedTimestamp,
             Error::Expired(_) => R::Expired,
+            Error::TimestampOutOfRange(_) => R::TimestampOutOfRange,
             Error::BadPayload(p) => p.into(),
             Error::Dump(_) => R::DumpUnsupported,
             Error::Config(_) => R::InvalidConfig,
+            // `Error` is `#[non_exhaustive]`: an error the core adds later, until it gets its
+            // own value here. Never a bad-signature value (that would start a new session).
+            _ => R::InvalidArgument,
         }
     }
 }
@@ -138,6 +201,8 @@ impl From<&PayloadError> for flask_cookie_result {
             PayloadError::Utf8 { .. } => R::BadPayloadUtf8,
             PayloadError::Json(_) => R::BadPayloadJson,
             PayloadError::Tag(_) => R::BadPayloadTag,
+            // `#[non_exhaustive]`: a payload error the core adds later is still a bad payload.
+            _ => R::BadPayloadJson,
         }
     }
 }
@@ -183,7 +248,8 @@ pub extern "C" fn flask_cookie_result_message(result: u32) -> *const c_char {
 
 /// `true` when Flask, given a cookie that failed with `result`, would start a new, empty
 /// session: bad signature, cookie too long, malformed timestamp, expired. `false` for success,
-/// bad payloads (an HTTP 500 in Flask), argument errors and unknown values. Thread-safe.
+/// bad payloads and a timestamp after 9999 (an HTTP 500 in Flask), argument errors and unknown
+/// values. Thread-safe.
 #[no_mangle]
 pub extern "C" fn flask_cookie_result_is_bad_signature(result: u32) -> bool {
     (100..400).contains(&result) && flask_cookie_result::from_u32(result).is_some()

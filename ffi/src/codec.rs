@@ -1,7 +1,7 @@
 //! `flask_cookie_codec`: a configured codec; open, verify and dump.
 
-use crate::codec::Codec;
-use crate::error::Error;
+use flask_cookie::codec::Codec;
+use flask_cookie::error::Error;
 
 use super::buf::flask_cookie_buf;
 use super::config::flask_cookie_config;
@@ -34,8 +34,8 @@ macro_rules! codec_ref {
 /// Makes a codec from `config`: derives every key once. The config is only read: the caller
 /// still owns it and may free it right after.
 ///
-/// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set or a
-/// key is empty (`flask_cookie_last_error` says which). On success the caller owns
+/// Returns `NULL_ARGUMENT` when an argument is NULL; `INVALID_CONFIG` when no key was set, or
+/// the newest key is empty with the Flask preset (`flask_cookie_last_error` says which). On success the caller owns
 /// `*codec_out` and releases it with `flask_cookie_codec_free`; on failure `*codec_out` is
 /// unchanged.
 ///
@@ -82,16 +82,24 @@ pub unsafe extern "C" fn flask_cookie_codec_free(codec: *mut flask_cookie_codec)
 }
 
 /// Verifies `cookie` as of `now` (Unix seconds, or `FLASK_COOKIE_NOW` for the system clock) as
-/// Flask's `open_session` does, decodes the session and writes its canonical tagged JSON (the
-/// JSON Flask would write for it; the same bytes `flask-cookie open` prints) to `*json_out`, and
-/// the signing time to `*signed_at_out` when that is not NULL.
+/// itsdangerous's `loads(cookie, max_age=...)` does in Flask's `open_session`, decodes the
+/// payload and writes its canonical tagged JSON (the same bytes `flask-cookie open` prints) to
+/// `*json_out`, and the signing time to `*signed_at_out` when that is not NULL.
+///
+/// The payload is returned as signed, whatever its type: a JSON object for every cookie Flask
+/// writes, but a validly signed `[1]`, `null` or tuple comes back as `[1]`, `null` or
+/// `{" t":[...]}`. Flask's session is then `dict()` of it (`null` and `[]` give an empty
+/// session, a list of pairs a dict, anything else an HTTP 500): applying that is the caller's
+/// part. The JSON is this codec's canonical writing of the value (for Flask's options: sorted
+/// keys, ASCII only, as Flask writes it), not necessarily the signed bytes.
 ///
 /// Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED` (Flask
-/// starts a new session); `BAD_PAYLOAD_*` (validly signed but undecodable); `NULL_ARGUMENT`;
-/// `INVALID_ARGUMENT` (a length larger than any object); `DUMP_UNSUPPORTED` when the session
-/// has no JSON text in this codec's options (only without `ensure_ascii`, for a string with a
-/// lone surrogate, which Python cannot encode either). `flask_cookie_last_error` gives details
-/// (never the key or the cookie).
+/// starts a new session); `BAD_PAYLOAD_*` and `TIMESTAMP_OUT_OF_RANGE` (validly signed, but
+/// Flask fails with an HTTP 500); `NULL_ARGUMENT` (`codec` or `json_out` is NULL, or `cookie`
+/// is NULL with a non-zero length); `INVALID_ARGUMENT` (a length larger than any object).
+/// `flask_cookie_last_error` gives details (never the key or the cookie). Without
+/// `ensure_ascii`, a string holding a lone surrogate is written with a `\uXXXX` escape (the
+/// JSON reads back to the same value).
 ///
 /// Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 /// releases it with `flask_cookie_buf_free`; on failure neither output is written.
@@ -100,8 +108,9 @@ pub unsafe extern "C" fn flask_cookie_codec_free(codec: *mut flask_cookie_codec)
 /// # Safety
 ///
 /// `codec` must be NULL or a live codec; a non-NULL `cookie` must point to `cookie_len`
-/// readable bytes (`cookie` may be NULL when `cookie_len` is 0); `json_out` and
-/// `signed_at_out` must be NULL or writable.
+/// readable bytes (`cookie` may be NULL when `cookie_len` is 0); `json_out` must point to a
+/// writable `flask_cookie_buf` (NULL is refused with `NULL_ARGUMENT`); `signed_at_out` must be
+/// NULL (the time is not wanted) or point to a writable `uint64_t`.
 #[no_mangle]
 pub unsafe extern "C" fn flask_cookie_open(
     codec: *const flask_cookie_codec,
@@ -119,7 +128,7 @@ pub unsafe extern "C" fn flask_cookie_open(
             Ok(opened) => opened,
             Err(e) => return fail_with(&e),
         };
-        let json = match codec.to_json(&opened.value) {
+        let json = match codec.to_json_escaping_surrogates(&opened.value) {
             Ok(json) => json,
             Err(e) => return fail_with(&Error::Dump(e)),
         };
@@ -138,8 +147,9 @@ pub unsafe extern "C" fn flask_cookie_open(
 /// `*signed_at_out` when that is not NULL. Allocates nothing on success.
 ///
 /// Results: `OK`; `BAD_SIGNATURE`, `COOKIE_TOO_LONG`, `MALFORMED_TIMESTAMP`, `EXPIRED`;
-/// `NULL_ARGUMENT`; `INVALID_ARGUMENT` (a length larger than any object). A validly signed cookie with an undecodable payload passes: use
-/// `flask_cookie_open` to read the session.
+/// `TIMESTAMP_OUT_OF_RANGE`; `NULL_ARGUMENT` (`codec` is NULL, or `cookie` is NULL with a
+/// non-zero length); `INVALID_ARGUMENT` (a length larger than any object). A validly signed
+/// cookie with an undecodable payload passes: use `flask_cookie_open` to read the session.
 ///
 /// Ownership: `cookie` is borrowed for the call; `*signed_at_out` is written only on success.
 /// Thread-safe: see `flask_cookie_codec`.
@@ -147,7 +157,8 @@ pub unsafe extern "C" fn flask_cookie_open(
 /// # Safety
 ///
 /// `codec` must be NULL or a live codec; a non-NULL `cookie` must point to `cookie_len`
-/// readable bytes; `signed_at_out` must be NULL or writable.
+/// readable bytes; `signed_at_out` must be NULL (the time is not wanted) or point to a writable
+/// `uint64_t`.
 #[no_mangle]
 pub unsafe extern "C" fn flask_cookie_verify(
     codec: *const flask_cookie_codec,
@@ -177,9 +188,12 @@ pub unsafe extern "C" fn flask_cookie_verify(
 /// `FLASK_COOKIE_NOW`), to `*cookie_out`.
 ///
 /// Results: `OK`; `DUMP_INVALID_JSON` (the input does not parse or nests deeper than
-/// `max_depth`; the message has the byte position); `DUMP_UNSUPPORTED` (the value cannot be
-/// written with these options, or `timestamp` is after the year 9999); `NULL_ARGUMENT`;
-/// `INVALID_ARGUMENT` (a length larger than any object).
+/// `max_depth` levels, the outermost array or object being level 1; the message has the byte
+/// position); `DUMP_UNSUPPORTED` (the value cannot be written with these options, `timestamp`
+/// is after the year 9999, or the cookie would be longer than the codec's `max_cookie_len`,
+/// which `flask_cookie_open` would refuse); `NULL_ARGUMENT` (`codec` or `cookie_out` is NULL,
+/// or `json` is NULL with a non-zero length); `INVALID_ARGUMENT` (a length larger than any
+/// object).
 ///
 /// Ownership: `json` is borrowed for the call. On success the caller owns `*cookie_out`
 /// (ASCII, not NUL-terminated) and releases it with `flask_cookie_buf_free`; on failure it is not
@@ -188,7 +202,8 @@ pub unsafe extern "C" fn flask_cookie_verify(
 /// # Safety
 ///
 /// `codec` must be NULL or a live codec; a non-NULL `json` must point to `json_len` readable
-/// bytes; `cookie_out` must be NULL or writable.
+/// bytes; `cookie_out` must point to a writable `flask_cookie_buf` (NULL is refused with
+/// `NULL_ARGUMENT`).
 #[no_mangle]
 pub unsafe extern "C" fn flask_cookie_dump(
     codec: *const flask_cookie_codec,

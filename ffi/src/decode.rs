@@ -1,6 +1,6 @@
 //! The unverified decode, for debugging only.
 
-use crate::codec::{decode_unverified, Limits};
+use flask_cookie::codec::{decode_unverified, Limits};
 
 use super::buf::flask_cookie_buf;
 use super::result::{fail_with, flask_cookie_result};
@@ -10,18 +10,24 @@ use super::result::{fail_with, flask_cookie_result};
 /// with `*has_timestamp_out` set to whether it decoded. For debugging: anyone can write a cookie
 /// that decodes; never trust what this returns. No key is needed.
 ///
+/// `json_out` is required; `timestamp_out` and `has_timestamp_out` are optional (NULL: not
+/// written). When the timestamp part does not decode to a time Python can hold (not base64,
+/// more than 8 bytes, after the year 9999), `*timestamp_out` is 0 and `*has_timestamp_out`
+/// false: only `*has_timestamp_out` tells a missing timestamp from the time 0.
+///
 /// Results: `OK`; `BAD_SIGNATURE` (no `.` or no timestamp part), `COOKIE_TOO_LONG`,
-/// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`;
-/// `INVALID_ARGUMENT` (a length larger than any object). The JSON is not parsed and may not
-/// even be UTF-8.
+/// `BAD_PAYLOAD_BASE64`, `BAD_PAYLOAD_ZLIB`, `BAD_PAYLOAD_TOO_LARGE`; `NULL_ARGUMENT`
+/// (`json_out` is NULL, or `cookie` is NULL with a non-zero length); `INVALID_ARGUMENT` (a
+/// length larger than any object). The JSON is not parsed and may not even be UTF-8.
 ///
 /// Ownership: `cookie` is borrowed for the call. On success the caller owns `*json_out` and
 /// releases it with `flask_cookie_buf_free`; on failure no output is written. Thread-safe.
 ///
 /// # Safety
 ///
-/// A non-NULL `cookie` must point to `cookie_len` readable bytes; `json_out`, `timestamp_out`
-/// and `has_timestamp_out` must be NULL or writable.
+/// A non-NULL `cookie` must point to `cookie_len` readable bytes; `json_out` must point to a
+/// writable `flask_cookie_buf` (NULL is refused with `NULL_ARGUMENT`); `timestamp_out` and
+/// `has_timestamp_out` must each be NULL or point to a writable `uint64_t` / `bool`.
 #[no_mangle]
 pub unsafe extern "C" fn flask_cookie_decode_unverified(
     cookie: *const u8,

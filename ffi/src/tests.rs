@@ -90,6 +90,7 @@ fn result_values_are_the_documented_abi() {
         (R::BadPayloadTag, 405),
         (R::DumpInvalidJson, 500),
         (R::DumpUnsupported, 501),
+        (R::TimestampOutOfRange, 600),
     ];
     assert_eq!(expected.len(), R::ALL.len());
     for (r, n) in expected {
