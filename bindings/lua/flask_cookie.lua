@@ -75,7 +75,7 @@ void flask_cookie_session_builder_free(flask_cookie_session_builder *b);
 void flask_cookie_session_config_free(flask_cookie_session_config *c);
 flask_cookie_result flask_cookie_session_open(const flask_cookie_session_config *c,
     const flask_cookie_slice *headers, size_t n_headers, uint64_t now,
-    uint32_t *state_out, flask_cookie_session **session_out);
+    uint32_t *state_out, flask_cookie_session **session_out, uint64_t *signed_at_out);
 void flask_cookie_session_free(flask_cookie_session *s);
 flask_cookie_result flask_cookie_session_get_json_into(flask_cookie_session *s,
     const uint8_t *key, size_t key_len, uint8_t *buf, size_t buf_len, size_t *len_out);
@@ -99,17 +99,21 @@ local R = {
     OK = 0,
     MALFORMED_TIMESTAMP = 200,
     EXPIRED = 300,
+    TIMESTAMP_OUT_OF_RANGE = 600,
     KEY_NOT_FOUND = 700,
     WRONG_TYPE = 701,
-    BUFFER_TOO_SMALL = 702,
+    STR_NOT_UTF8 = 703,
+    SESSION_NOT_A_DICT = 800,
+    SESSION_NON_TEXT_KEY = 801,
+    BUFFER_TOO_SMALL = 900,
 }
 M.R = R
 local S = {
     STATE_NO_COOKIE = 0,
-    STATE_NEW_BAD_SIGNATURE = 1,
-    STATE_NEW_EXPIRED = 2,
-    STATE_NEW_MALFORMED_TIMESTAMP = 3,
-    STATE_OPENED = 4,
+    STATE_OPENED = 1,
+    STATE_NEW_BAD_SIGNATURE = 2,
+    STATE_NEW_EXPIRED = 3,
+    STATE_NEW_MALFORMED_TIMESTAMP = 4,
     SAVE_NONE = 0,
     SAVE_SET = 1,
     SAVE_DELETE = 2,
@@ -124,6 +128,12 @@ local STATE_NAMES = {
 }
 
 local lib
+
+--- Whether a result is a validly signed cookie that Flask answers with an HTTP 500.
+function M.flask_500(rc)
+    return (rc >= 400 and rc < 500) or rc == R.TIMESTAMP_OUT_OF_RANGE
+        or rc == R.SESSION_NOT_A_DICT or rc == R.SESSION_NON_TEXT_KEY
+end
 
 local function check(rc, what)
     if rc ~= R.OK then
@@ -239,7 +249,7 @@ end
 --- (ASCII). nil when the key is missing.
 function Session:get(key)
     local v, rc = get_into(lib.flask_cookie_session_get_str_into, self.ptr, key, 256)
-    if rc == R.WRONG_TYPE then
+    if rc == R.WRONG_TYPE or rc == R.STR_NOT_UTF8 then
         v, rc = get_into(lib.flask_cookie_session_get_json_into, self.ptr, key, 256)
     end
     if rc == R.OK or rc == R.KEY_NOT_FOUND then return v end
@@ -284,12 +294,12 @@ function Config:open(headers, now)
         end
         local state = ffi.new("uint32_t[1]")
         local ps = ffi.new("flask_cookie_session*[1]")
-        local rc = lib.flask_cookie_session_open(self.sconf, slices, n, now, state, ps)
+        local rc = lib.flask_cookie_session_open(self.sconf, slices, n, now, state, ps, nil)
         if rc == R.OK then
             local s = setmetatable({ ptr = ffi.gc(ps[0], lib.flask_cookie_session_free) }, Session)
             return STATE_NAMES[tonumber(state[0])] or "error", s
         end
-        if rc >= 400 and rc < 500 then return "bad_payload", nil end
+        if M.flask_500(rc) then return "bad_payload", nil end
         return "error", nil
     end
     -- Codec only: the first name=value pair of the headers (double quotes removed), an
@@ -314,7 +324,7 @@ function Config:open(headers, now)
     if rc == R.EXPIRED then return "expired", nil end
     if rc == R.MALFORMED_TIMESTAMP then return "malformed_timestamp", nil end
     if lib.flask_cookie_result_is_bad_signature(rc) then return "bad_signature", nil end
-    if rc >= 400 and rc < 500 then return "bad_payload", nil end
+    if M.flask_500(rc) then return "bad_payload", nil end
     return "error", nil
 end
 

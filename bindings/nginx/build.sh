@@ -7,8 +7,9 @@
 #   bindings/nginx/build.sh [OUT_DIR]        (default OUT_DIR: target/nginx)
 #
 # Environment:
-#   FLASK_COOKIE_LIB_DIR      directory with libflask_cookie.a (default target/release, built
-#                             here with `cargo build --release --lib` when missing)
+#   FLASK_COOKIE_LIB_DIR      directory with libflask_cookie.a, e.g. cargo cbuild's
+#                             target/<triple>/release (default: OUT_DIR/lib, where the static
+#                             and shared libraries are built here with cargo from ffi/)
 #   FLASK_COOKIE_INCLUDE_DIR  directory with flask_cookie.h (default include/)
 #   NGINX_SRC                 the nginx-dev tree (default /usr/share/nginx/src)
 set -euo pipefail
@@ -25,10 +26,21 @@ if [ ! -f "$src/conf_flags" ] || [ ! -x "$src/configure" ]; then
 fi
 
 export FLASK_COOKIE_INCLUDE_DIR="${FLASK_COOKIE_INCLUDE_DIR:-$root/include}"
-export FLASK_COOKIE_LIB_DIR="${FLASK_COOKIE_LIB_DIR:-$root/target/release}"
-if [ ! -f "$FLASK_COOKIE_LIB_DIR/libflask_cookie.a" ] && [ "$FLASK_COOKIE_LIB_DIR" = "$root/target/release" ]; then
-    (cd "$root" && cargo build --release --lib --quiet)
+if [ -z "${FLASK_COOKIE_LIB_DIR:-}" ]; then
+    # No library given: build the C library crate (ffi/, flask-cookie-ffi) as a static and a
+    # shared library with plain cargo (what `cargo cbuild` also makes, without its soname and
+    # pkg-config file), named as cargo-c names them, in OUT_DIR/lib.
+    mkdir -p "$out/lib"
+    (
+        cd "$root"
+        cargo rustc --quiet --release -p flask-cookie-ffi --lib --crate-type staticlib
+        cp target/release/libflask_cookie_ffi.a "$out/lib/libflask_cookie.a"
+        cargo rustc --quiet --release -p flask-cookie-ffi --lib --crate-type cdylib
+        cp target/release/libflask_cookie_ffi.so "$out/lib/libflask_cookie.so"
+    )
+    FLASK_COOKIE_LIB_DIR="$out/lib"
 fi
+export FLASK_COOKIE_LIB_DIR
 
 # configure writes a Makefile into the tree it runs from: work on a copy.
 tree="$out/nginx-src"

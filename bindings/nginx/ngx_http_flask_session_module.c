@@ -941,7 +941,7 @@ ngx_http_flask_get_ctx(ngx_http_request_t *r, ngx_http_flask_loc_conf_t *flcf)
     state = 0;
     session = NULL;
     rc = flask_cookie_session_open(flcf->sconf, headers, n, (uint64_t) ngx_time(),
-                                   &state, &session);
+                                   &state, &session, NULL);
 
     if (rc == FLASK_COOKIE_RESULT_OK) {
         cln->handler = ngx_http_flask_free_session;
@@ -968,7 +968,7 @@ ngx_http_flask_get_ctx(ngx_http_request_t *r, ngx_http_flask_loc_conf_t *flcf)
             ctx->state = NGX_FLASK_STATE_ERROR;
         }
 
-    } else if (rc >= 400 && rc < 500) {
+    } else if (ngx_http_flask_state_of(rc) == NGX_FLASK_STATE_BAD_PAYLOAD) {
         ctx->state = NGX_FLASK_STATE_BAD_PAYLOAD;
 
     } else {
@@ -1027,7 +1027,7 @@ ngx_http_flask_value(ngx_http_request_t *r, flask_cookie_session *s, ngx_str_t *
 
     rc = flask_cookie_session_get_str_into(s, key->data, key->len, buf,
                                            NGX_FLASK_FIRST_BUF, &len);
-    if (rc == FLASK_COOKIE_RESULT_WRONG_TYPE) {
+    if (rc == FLASK_COOKIE_RESULT_WRONG_TYPE || rc == FLASK_COOKIE_RESULT_STR_NOT_UTF8) {
         is_str = 0;
         rc = flask_cookie_session_get_json_into(s, key->data, key->len, buf,
                                                 NGX_FLASK_FIRST_BUF, &len);
@@ -1090,7 +1090,10 @@ ngx_http_flask_state_of(flask_cookie_result rc)
         if (flask_cookie_result_is_bad_signature(rc)) {
             return NGX_FLASK_STATE_BAD_SIGNATURE;
         }
-        if (rc >= 400 && rc < 500) {
+        /* Validly signed, but Flask answers 500: BAD_PAYLOAD_* (400-499),
+         * TIMESTAMP_OUT_OF_RANGE (600), SESSION_NOT_A_DICT (800), SESSION_NON_TEXT_KEY
+         * (801). */
+        if ((rc >= 400 && rc < 500) || rc == 600 || rc == 800 || rc == 801) {
             return NGX_FLASK_STATE_BAD_PAYLOAD;
         }
         return NGX_FLASK_STATE_ERROR;
@@ -1108,10 +1111,10 @@ ngx_http_flask_verify_state(ngx_http_request_t *r, ngx_http_flask_loc_conf_t *fl
     flask_cookie_slice    *headers;
     size_t                 n;
     flask_cookie_result    rc;
-#if (NGX_FLASK_SESSION_API)
-    flask_cookie_buf       value;
-#else
     ngx_str_t              value;
+#if (NGX_FLASK_SESSION_API)
+    bool                   found;
+    size_t                 i;
 #endif
 
     ctx = ngx_http_get_module_ctx(r->main, ngx_http_flask_session_module);
@@ -1124,19 +1127,26 @@ ngx_http_flask_verify_state(ngx_http_request_t *r, ngx_http_flask_loc_conf_t *fl
     }
 
 #if (NGX_FLASK_SESSION_API)
-    value.data = NULL;
+    /* The value is never longer than the headers it comes from. */
     value.len = 0;
-    rc = flask_cookie_session_find_cookie(flcf->sconf, headers, n, &value);
+    for (i = 0; i < n; i++) {
+        value.len += headers[i].len + 2;
+    }
+    value.data = ngx_pnalloc(r->pool, value.len);
+    if (value.data == NULL) {
+        return NGX_FLASK_STATE_ERROR;
+    }
+    found = false;
+    rc = flask_cookie_session_find_cookie_into(flcf->sconf, headers, n, value.data,
+                                               value.len, &value.len, &found);
     if (rc != FLASK_COOKIE_RESULT_OK) {
         return NGX_FLASK_STATE_ERROR;
     }
     if (value.len == 0) {
-        flask_cookie_buf_free(&value);
         return NGX_FLASK_STATE_NO_COOKIE;
     }
     rc = flask_cookie_verify(flcf->codec, value.data, value.len, (uint64_t) ngx_time(),
                              NULL);
-    flask_cookie_buf_free(&value);
 #else
     if (ngx_http_flask_find_cookie(&flcf->cookie_name, headers, n, &value) != NGX_OK
         || value.len == 0)
@@ -1372,7 +1382,7 @@ ngx_http_flask_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
-    if (action == FLASK_COOKIE_SAVE_SET || action == FLASK_COOKIE_SAVE_DELETE) {
+    if (action == FLASK_COOKIE_SAVE_ACTION_SET || action == FLASK_COOKIE_SAVE_ACTION_DELETE) {
         h = ngx_list_push(&r->headers_out.headers);
         if (h == NULL) {
             return NGX_ERROR;

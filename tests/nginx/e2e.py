@@ -134,7 +134,13 @@ def run():
         cases["two Cookie headers, valid in the second"] = ["a=1", f"session={valid}"]
 
     for name, cookies in cases.items():
-        fst, fv = flask_verdict(cookies)
+        # Several Cookie headers are one cookie list (RFC 6265 sends one; HTTP/2 splits it
+        # and joins the crumbs with "; "), as the library reads them and as nginx forwards
+        # them with `proxy_set_header Cookie $http_cookie`. gunicorn alone would join them
+        # with "," and Werkzeug then finds no session: Flask's verdict is asked for the
+        # joined header.
+        joined = ["; ".join(cookies)] if cookies and len(cookies) > 1 else cookies
+        fst, fv = flask_verdict(joined)
         flask_500 = fst == 500
         flask_has_session = bool(fv and fv["keys"])
         flask_user = fv["user_id"] if fv else None
@@ -148,7 +154,9 @@ def run():
             detail = f"nginx {st}"
             if ok and not codec_only:
                 nv = json.loads(body)
-                passed_hdrs = {k.lower(): v for k, v in nv["passed"].items()}
+                # WSGI gives header bytes as latin-1 text: the bytes nginx sent are UTF-8.
+                passed_hdrs = {k.lower(): v.encode("latin-1").decode("utf-8")
+                               for k, v in nv["passed"].items()}
                 want_uid = "" if flask_user is None else str(flask_user)
                 ok = (passed_hdrs.get("x-flask-user-id", "") == want_uid
                       and passed_hdrs.get("x-flask-state") == "opened"

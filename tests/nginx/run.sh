@@ -29,10 +29,10 @@ fi
 python3 -m gunicorn --version >/dev/null 2>&1 \
     || python3 -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 
-# The libraries: the static one for the module, the shared one for LuaJIT's ffi.load.
-cargo build --release --lib --quiet
-lib_dir="${FLASK_COOKIE_LIB_DIR:-$root/target/release}"
+# The module, and the libraries (target/nginx/lib: the static one for the module, the shared
+# one for LuaJIT's ffi.load), unless FLASK_COOKIE_LIB_DIR names them (cargo cbuild's output).
 bash bindings/nginx/build.sh "$root/target/nginx" >/dev/null
+lib_dir="${FLASK_COOKIE_LIB_DIR:-$root/target/nginx/lib}"
 module="$root/target/nginx/ngx_http_flask_session_module.so"
 if grep -q flask_cookie_session_open "${FLASK_COOKIE_INCLUDE_DIR:-$root/include}/flask_cookie.h"; then
     native_mode=native
@@ -122,7 +122,8 @@ load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;"
             loc_app="$loc_app
             proxy_set_header X-Flask-User-Id \$flask_session_user_id;
             proxy_set_header X-Flask-Name \$flask_session_name;
-            proxy_set_header X-Flask-State \$flask_session_state;"
+            proxy_set_header X-Flask-State \$flask_session_state;
+            proxy_set_header Cookie \$http_cookie;"
             loc_user="flask_session_require on; flask_session_require_key user_id;"
             loc_refresh="flask_session_refresh on; return 200 'ok\n';"
             loc_prefresh="flask_session_refresh on;"
@@ -152,6 +153,9 @@ http {
     default_type text/plain;
     $http_extra
     upstream flask { server 127.0.0.1:$app_port; }
+    # Several Cookie headers reach Flask as one, joined with "; " (as nginx and the library
+    # read them), not as gunicorn would join separate lines.
+    proxy_set_header Cookie \$http_cookie;
     server {
         listen 127.0.0.1:$nginx_port;
         location /app/ {
