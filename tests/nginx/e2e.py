@@ -204,6 +204,11 @@ def run():
             n_vary = "cookie" in ",".join(header_all(nh, "Vary")).lower()
             check(f"{name}: /refresh Set-Cookie bytes as Flask's", st == 200 and f_sc == n_sc,
                   f"flask {f_sc} nginx {n_sc}")
+            if fv and fv["permanent"]:
+                # not vacuous: a permanent session is refreshed (SESSION_REFRESH_EACH_REQUEST)
+                check(f"{name}: Flask and nginx both send a refreshed cookie",
+                      len(n_sc) == 1 and n_sc[0].startswith("session=") and "Expires=" in n_sc[0],
+                      f"{n_sc}")
             check(f"{name}: /refresh Vary: Cookie as Flask ({f_vary})", f_vary == n_vary,
                   f"flask {header_all(fh, 'Vary')} nginx {header_all(nh, 'Vary')}")
             # proxied: Flask refreshes itself; nginx must not add a second cookie
