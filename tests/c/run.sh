@@ -173,6 +173,35 @@ for v in shared static; do
     echo "-- readme_example.$v: $got"
 done
 
+step "the README's session example (the second C block of README.md) = what Flask sends"
+awk '/^```c$/ {n++; if (n == 2) {on = 1; next}} /^```$/ {if (on) exit} on' README.md >"$OUT/readme_session.c"
+# Flask 3.1.3 itself: a view that reads "a" and sets "user", SameSite Lax, at 1700000060.
+want_cookie=$(python3 - <<'PY'
+from unittest import mock
+import flask
+app = flask.Flask("readme")
+app.secret_key = "test key"
+app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+@app.route("/")
+def view():
+    flask.session.get("a")
+    flask.session["user"] = "ada"
+    return ""
+with mock.patch("time.time", lambda: 1700000060):
+    r = app.test_client(use_cookies=False).get(
+        "/", headers={"Cookie": "theme=dark; session=eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE"})
+print(r.headers["Set-Cookie"])
+PY
+)
+for v in shared static; do
+    if [ "$v" = shared ]; then link=("${SHARED[@]}"); else link=("${STATIC[@]}"); fi
+    gcc "${CFLAGS[@]}" "$OUT/readme_session.c" "${link[@]}" -o "$OUT/readme_session.$v"
+    got=$("$OUT/readme_session.$v")
+    want=$(printf 'state 1, a = 1, action 1, vary 1\nSet-Cookie: %s' "$want_cookie")
+    [ "$got" = "$want" ] || { echo "FAIL README session example ($v): $got, Flask: $want_cookie" >&2; exit 1; }
+    echo "-- readme_session.$v: Flask's Set-Cookie"
+done
+
 if [ -z "${SKIP_VALGRIND:-}" ]; then
     step "valgrind ${VALGRIND_OPTS[*]}"
     vrun() { # name binary [args...]: runs it under valgrind, prints valgrind's summary lines
