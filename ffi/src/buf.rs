@@ -167,16 +167,17 @@ pub(crate) unsafe fn str_from_raw<'a>(
 ) -> Result<&'a str, flask_cookie_result> {
     use super::result::fail;
     // SAFETY: the caller's promise, passed on.
-    let bytes =
-        match unsafe { slice_from_raw(ptr, len) } {
-            Ok(b) => b,
-            Err(r) => return Err(fail(
+    let bytes = match unsafe { slice_from_raw(ptr, len) } {
+        Ok(b) => b,
+        Err(r) => {
+            return Err(fail(
                 r,
                 format_args!(
                     "argument `{what}` is NULL with a length of {len} or its length is too large"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     std::str::from_utf8(bytes).map_err(|e| {
         fail(
             flask_cookie_result::InvalidArgument,
@@ -234,12 +235,14 @@ pub(crate) unsafe fn byte_slices<'a>(
         // SAFETY: the caller's promise, passed on.
         match unsafe { slice_from_raw(s.data, s.len) } {
             Ok(b) => out.push(b),
-            Err(r) => return Err(fail(
-                r,
-                format_args!(
+            Err(r) => {
+                return Err(fail(
+                    r,
+                    format_args!(
                     "{what} #{i} has a NULL `data` with a non-zero length or a length too large"
                 ),
-            )),
+                ))
+            }
         }
     }
     Ok(out)
