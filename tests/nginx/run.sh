@@ -13,7 +13,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 
-pkgs=(nginx nginx-dev libnginx-mod-http-lua)
+# luajit2 (OpenResty's LuaJIT, which libnginx-mod-http-lua links) gives the `luajit` command
+# bindings/lua/run.sh uses; Debian's `luajit` package conflicts with libnginx-mod-http-lua.
+pkgs=(nginx nginx-dev libnginx-mod-http-lua luajit2)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -94,17 +96,16 @@ write_conf() { # $1 variant (native|lua), $2 file
     mkdir -p "$tmp/$variant/logs" "$tmp/$variant/temp"
     if [ "$variant" = lua ]; then
         loads="load_module /usr/lib/nginx/modules/ndk_http_module.so;
-load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;"
+load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;
+env FLASK_COOKIE_LIB=$lib_dir/libflask_cookie.so;"
         http_extra="lua_package_path '$root/bindings/lua/?.lua;;';
     init_by_lua_block {
-        local fc = require('flask_cookie')
-        fc.load('$lib_dir/libflask_cookie.so')
-        flask_session = fc.session_config({
+        flask_session = require('flask_cookie_nginx').new({
             secret_key_file = '$tmp/keys/secret',
             fallback_key_files = { '$tmp/keys/old' },
         })
     }"
-        loc_app="access_by_lua_block { local s = flask_session:require(); ngx.req.set_header('X-Flask-User-Id', s and s:get_str_or_json('user_id')); ngx.req.set_header('X-Flask-Name', s and s:get_str_or_json('name')); ngx.req.set_header('X-Flask-State', flask_session:state()) }"
+        loc_app="access_by_lua_block { flask_session:require(); ngx.req.set_header('X-Flask-User-Id', flask_session:get('user_id')); ngx.req.set_header('X-Flask-Name', flask_session:get('name')); ngx.req.set_header('X-Flask-State', flask_session:state()) }"
         loc_user="access_by_lua_block { flask_session:require({ key = 'user_id' }) }"
         loc_sig="access_by_lua_block { flask_session:require() }"
         loc_redirect="access_by_lua_block { flask_session:require({ redirect = '/login?next=' .. ngx.var.request_uri }) }"
@@ -239,7 +240,7 @@ check_example() { # $1 file
 [ "$native_mode" = native ] && check_example examples/nginx/native.conf
 check_example examples/nginx/lua.conf
 run_variant native "$native_mode" || status=1
-if [ -f bindings/lua/flask_cookie.lua ]; then
+if [ -f bindings/lua/flask_cookie_nginx.lua ]; then
     if [ "$native_mode" = native ]; then lua_mode=lua; else lua_mode=lua-codec; fi
     run_variant lua "$lua_mode" || status=1
 fi
