@@ -160,7 +160,9 @@ def run():
                 want_uid = "" if flask_user is None else str(flask_user)
                 ok = (passed_hdrs.get("x-flask-user-id", "") == want_uid
                       and passed_hdrs.get("x-flask-state") == "opened"
-                      and passed_hdrs.get("x-flask-name", "") == (fv["name"] or ""))
+                      and passed_hdrs.get("x-flask-name", "") == (fv["name"] or "")
+                      and (args.mode != "native" or passed_hdrs.get("x-flask-permanent")
+                           == ("1" if fv["permanent"] else "0")))
                 detail = f"passed {passed_hdrs} flask user_id {flask_user!r} name {fv['name']!r}"
             check(f"{name}: /app passes as Flask opens it", ok, detail)
         else:

@@ -124,6 +124,7 @@ env FLASK_COOKIE_LIB=$lib_dir/libflask_cookie.so;"
             proxy_set_header X-Flask-User-Id \$flask_session_user_id;
             proxy_set_header X-Flask-Name \$flask_session_name;
             proxy_set_header X-Flask-State \$flask_session_state;
+            proxy_set_header X-Flask-Permanent \$flask_session_permanent;
             proxy_set_header Cookie \$http_cookie;"
             loc_user="flask_session_require on; flask_session_require_key user_id;"
             loc_refresh="flask_session_refresh on; return 200 'ok\n';"
