@@ -241,6 +241,35 @@ check_example() { # $1 file
 [ "$native_mode" = native ] && check_example examples/nginx/native.conf
 check_example examples/nginx/lua.conf
 run_variant native "$native_mode" || status=1
+# The native module once more, in a single nginx process under valgrind (when installed):
+# every e2e check again, then no invalid access and no leak (nginx's own leak suppressed).
+if [ "$native_mode" = native ] && command -v valgrind >/dev/null 2>&1; then
+    mkdir -p "$tmp/valgrind/logs" "$tmp/valgrind/temp"
+    sed -e 's/^master_process on;/master_process off;/' -e "s|$tmp/native/|$tmp/valgrind/|g" \
+        "$tmp/native/nginx.conf" >"$tmp/valgrind/nginx.conf"
+    valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=9 \
+        --suppressions="$here/valgrind.supp" --log-file="$tmp/valgrind/vg.log" \
+        nginx -p "$tmp/valgrind" -c "$tmp/valgrind/nginx.conf" &
+    vpid=$!
+    pids+=("$vpid")
+    wait_port "$nginx_port"
+    vrc=0
+    timeout 300 python3 "$here/e2e.py" --nginx "$nginx_port" --app "$app_port" --mode native \
+        --secret "$secret" --fallback "$fallback" >"$tmp/valgrind/e2e.out" || vrc=1
+    kill -QUIT "$vpid" 2>/dev/null || true
+    wait "$vpid" 2>/dev/null || vrc=1
+    sed 's/^\(ok  \|FAIL\) native:/\1 valgrind:/' "$tmp/valgrind/e2e.out" | grep -v '^ok' || true
+    if [ "$vrc" -eq 0 ]; then
+        echo "ok   valgrind: $(tail -1 "$tmp/valgrind/e2e.out"), no memory error, no leak"
+        echo "1 passed, 0 failed" >>"$tmp/summary"
+    else
+        cat "$tmp/valgrind/vg.log"
+        echo "FAIL valgrind: $(tail -1 "$tmp/valgrind/e2e.out"); see the valgrind log above"
+        echo "0 passed, 1 failed" >>"$tmp/summary"
+        status=1
+    fi
+fi
+
 if [ -f bindings/lua/flask_cookie_nginx.lua ]; then
     if [ "$native_mode" = native ]; then lua_mode=lua; else lua_mode=lua-codec; fi
     run_variant lua "$lua_mode" || status=1
