@@ -159,6 +159,11 @@ static void test_find_cookie(void) {
     flask_cookie_slice e = slice_of("session=");
     CHECK_RC(flask_cookie_session_find_cookie(c, &e, 1, &v, &found), FLASK_COOKIE_RESULT_OK);
     CHECK(found && v.len == 0);
+    /* Octal escapes in a quoted value are decoded as Werkzeug does. */
+    flask_cookie_slice oct = slice_of("session=\"a\\054b\"");
+    CHECK_RC(flask_cookie_session_find_cookie(c, &oct, 1, &v, &found), FLASK_COOKIE_RESULT_OK);
+    CHECK(found && buf_is(&v, "a,b"));
+    flask_cookie_buf_free(&v);
     /* Quoted values are unquoted as Werkzeug does. */
     flask_cookie_slice q = slice_of("session=\"a\\\"b\"");
     CHECK_RC(flask_cookie_session_find_cookie(c, &q, 1, &v, &found), FLASK_COOKIE_RESULT_OK);
@@ -350,6 +355,34 @@ static void test_access_and_save(void) {
     CHECK_RC(flask_cookie_session_mark_modified(NULL), FLASK_COOKIE_RESULT_NULL_ARGUMENT);
     CHECK_RC(flask_cookie_session_touch(NULL), FLASK_COOKIE_RESULT_NULL_ARGUMENT);
     CHECK(!flask_cookie_session_is_modified(NULL) && !flask_cookie_session_is_accessed(NULL));
+    flask_cookie_session_free(s);
+
+    /* Reading functions set accessed too: len, contains, permanent, to_json. */
+    for (int k = 0; k < 4; k++) {
+        s = open_headers(c, "session=" KAT, NULL, KAT_TIME + 60, &state);
+        CHECK(!flask_cookie_session_is_accessed(s));
+        if (k == 0) (void)flask_cookie_session_len(s);
+        if (k == 1) CHECK_RC(flask_cookie_session_contains(s, S("a"), &found), FLASK_COOKIE_RESULT_OK);
+        if (k == 2) (void)flask_cookie_session_permanent(s);
+        if (k == 3) {
+            CHECK_RC(flask_cookie_session_to_json(s, &j), FLASK_COOKIE_RESULT_OK);
+            flask_cookie_buf_free(&j);
+        }
+        CHECK(flask_cookie_session_is_accessed(s) && !flask_cookie_session_is_modified(s));
+        flask_cookie_session_free(s);
+    }
+    /* A permanent session's cookie: Expires = now + lifetime (Werkzeug's date format). */
+    s = open_headers(c, NULL, NULL, KAT_TIME, &state);
+    CHECK_RC(flask_cookie_session_set_permanent(s, true), FLASK_COOKIE_RESULT_OK);
+    CHECK_RC(flask_cookie_session_save(c, s, KAT_TIME, &action, &h, &vary), FLASK_COOKIE_RESULT_OK);
+    /* 1700000000 + 2678400 = Fri, 15 Dec 2023 22:13:20 GMT (Python's datetime) */
+    CHECK(action == FLASK_COOKIE_SAVE_ACTION_SET && h.len > 0 &&
+          strstr((const char *)h.data, "; Expires=Fri, 15 Dec 2023 22:13:20 GMT; HttpOnly; Path=/") != NULL);
+    flask_cookie_buf_free(&h);
+    /* An Expires after the year 9999: Flask's OverflowError, SAVE_COOKIE_ERROR; nothing written. */
+    action = 99;
+    CHECK_RC(flask_cookie_session_save(c, s, 253402300799u, &action, &h, &vary), FLASK_COOKIE_RESULT_SAVE_COOKIE_ERROR);
+    CHECK(action == 99 && h.data == NULL);
     flask_cookie_session_free(s);
 
     /* touch alone: Vary only; mark_modified on a non-empty session: the cookie. */
