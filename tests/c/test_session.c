@@ -10,6 +10,7 @@
  * success, BUFFER_TOO_SMALL with the length needed, states, modified/accessed tracking. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -721,6 +722,49 @@ static void malformed_case(char *cursor) {
     free(cookie);
 }
 
+/* One session config shared by threads (the header: immutable, no locking needed); each thread
+ * opens, reads, changes and saves its own sessions; the answers are the single-thread ones. */
+static flask_cookie_session_config *shared_config;
+static char shared_want[512];
+
+static void *session_thread(void *arg) {
+    long bad = 0;
+    (void)arg;
+    for (int i = 0; i < 200; i++) {
+        flask_cookie_slice h = slice_of("session=" KAT);
+        uint32_t state = 99;
+        flask_cookie_session *s = NULL;
+        int64_t a = 0;
+        uint32_t action;
+        bool vary;
+        uint8_t out[512];
+        size_t len = 0;
+        if (flask_cookie_session_open(shared_config, &h, 1, KAT_TIME + 60, &state, &s, NULL) != FLASK_COOKIE_RESULT_OK) { bad++; continue; }
+        if (state != FLASK_COOKIE_SESSION_STATE_OPENED) bad++;
+        if (flask_cookie_session_get_int64(s, S("a"), &a) != FLASK_COOKIE_RESULT_OK || a != 1) bad++;
+        if (flask_cookie_session_set_int64(s, S("n"), i) != FLASK_COOKIE_RESULT_OK) bad++;
+        if (flask_cookie_session_remove(s, S("n"), NULL) != FLASK_COOKIE_RESULT_OK) bad++;
+        if (flask_cookie_session_save_into(shared_config, s, KAT_TIME, &action, out, sizeof out, &len, &vary) != FLASK_COOKIE_RESULT_OK ||
+            len != strlen(shared_want) || memcmp(out, shared_want, len) != 0)
+            bad++;
+        flask_cookie_session_free(s);
+    }
+    return (void *)bad;
+}
+
+static void test_threads(void) {
+    shared_config = default_config();
+    snprintf(shared_want, sizeof shared_want, "session=%s; HttpOnly; Path=/", KAT);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, session_thread, NULL) == 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad = NULL;
+        CHECK(pthread_join(t[i], &bad) == 0);
+        CHECK(bad == NULL);
+    }
+    flask_cookie_session_config_free(shared_config);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_session CASES\n");
@@ -731,6 +775,7 @@ int main(int argc, char **argv) {
     test_find_cookie();
     test_open_states();
     test_access_and_save();
+    test_threads();
     FILE *f = fopen(argv[1], "r");
     if (!f) {
         perror(argv[1]);
