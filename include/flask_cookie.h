@@ -1076,9 +1076,7 @@ flask_cookie_result flask_cookie_session_save(const flask_cookie_session_config 
 // `flask_cookie_session_save`.
 //
 // Returns `BUFFER_TOO_SMALL` when the value is longer than `buf_len`: then only `*len_out` is
-// written, with the length needed (`buf` may be NULL with `buf_len` 0 to ask for it; a cookie
-// is at most `max_cookie_len` plus its attributes, so a buffer of 4096 + 512 bytes fits every
-// cookie of the default limits... unless the session is larger: check the result). Saving
+// written, with the length needed (`buf` may be NULL with `buf_len` 0 to ask for it). Saving
 // does not change the session, so calling again with a larger buffer gives the same bytes at
 // the same `now`. Other results as `flask_cookie_session_save` (`NULL_ARGUMENT` also for a
 // NULL `len_out`, or `buf` NULL with a non-zero `buf_len`). Allocates nothing the caller must

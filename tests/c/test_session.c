@@ -10,6 +10,7 @@
  * success, BUFFER_TOO_SMALL with the length needed, states, modified/accessed tracking. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -159,6 +160,11 @@ static void test_find_cookie(void) {
     flask_cookie_slice e = slice_of("session=");
     CHECK_RC(flask_cookie_session_find_cookie(c, &e, 1, &v, &found), FLASK_COOKIE_RESULT_OK);
     CHECK(found && v.len == 0);
+    /* Octal escapes in a quoted value are decoded as Werkzeug does. */
+    flask_cookie_slice oct = slice_of("session=\"a\\054b\"");
+    CHECK_RC(flask_cookie_session_find_cookie(c, &oct, 1, &v, &found), FLASK_COOKIE_RESULT_OK);
+    CHECK(found && buf_is(&v, "a,b"));
+    flask_cookie_buf_free(&v);
     /* Quoted values are unquoted as Werkzeug does. */
     flask_cookie_slice q = slice_of("session=\"a\\\"b\"");
     CHECK_RC(flask_cookie_session_find_cookie(c, &q, 1, &v, &found), FLASK_COOKIE_RESULT_OK);
@@ -350,6 +356,34 @@ static void test_access_and_save(void) {
     CHECK_RC(flask_cookie_session_mark_modified(NULL), FLASK_COOKIE_RESULT_NULL_ARGUMENT);
     CHECK_RC(flask_cookie_session_touch(NULL), FLASK_COOKIE_RESULT_NULL_ARGUMENT);
     CHECK(!flask_cookie_session_is_modified(NULL) && !flask_cookie_session_is_accessed(NULL));
+    flask_cookie_session_free(s);
+
+    /* Reading functions set accessed too: len, contains, permanent, to_json. */
+    for (int k = 0; k < 4; k++) {
+        s = open_headers(c, "session=" KAT, NULL, KAT_TIME + 60, &state);
+        CHECK(!flask_cookie_session_is_accessed(s));
+        if (k == 0) (void)flask_cookie_session_len(s);
+        if (k == 1) CHECK_RC(flask_cookie_session_contains(s, S("a"), &found), FLASK_COOKIE_RESULT_OK);
+        if (k == 2) (void)flask_cookie_session_permanent(s);
+        if (k == 3) {
+            CHECK_RC(flask_cookie_session_to_json(s, &j), FLASK_COOKIE_RESULT_OK);
+            flask_cookie_buf_free(&j);
+        }
+        CHECK(flask_cookie_session_is_accessed(s) && !flask_cookie_session_is_modified(s));
+        flask_cookie_session_free(s);
+    }
+    /* A permanent session's cookie: Expires = now + lifetime (Werkzeug's date format). */
+    s = open_headers(c, NULL, NULL, KAT_TIME, &state);
+    CHECK_RC(flask_cookie_session_set_permanent(s, true), FLASK_COOKIE_RESULT_OK);
+    CHECK_RC(flask_cookie_session_save(c, s, KAT_TIME, &action, &h, &vary), FLASK_COOKIE_RESULT_OK);
+    /* 1700000000 + 2678400 = Fri, 15 Dec 2023 22:13:20 GMT (Python's datetime) */
+    CHECK(action == FLASK_COOKIE_SAVE_ACTION_SET && h.len > 0 &&
+          strstr((const char *)h.data, "; Expires=Fri, 15 Dec 2023 22:13:20 GMT; HttpOnly; Path=/") != NULL);
+    flask_cookie_buf_free(&h);
+    /* An Expires after the year 9999: Flask's OverflowError, SAVE_COOKIE_ERROR; nothing written. */
+    action = 99;
+    CHECK_RC(flask_cookie_session_save(c, s, 253402300799u, &action, &h, &vary), FLASK_COOKIE_RESULT_SAVE_COOKIE_ERROR);
+    CHECK(action == 99 && h.data == NULL);
     flask_cookie_session_free(s);
 
     /* touch alone: Vary only; mark_modified on a non-empty session: the cookie. */
@@ -688,6 +722,49 @@ static void malformed_case(char *cursor) {
     free(cookie);
 }
 
+/* One session config shared by threads (the header: immutable, no locking needed); each thread
+ * opens, reads, changes and saves its own sessions; the answers are the single-thread ones. */
+static flask_cookie_session_config *shared_config;
+static char shared_want[512];
+
+static void *session_thread(void *arg) {
+    long bad = 0;
+    (void)arg;
+    for (int i = 0; i < 200; i++) {
+        flask_cookie_slice h = slice_of("session=" KAT);
+        uint32_t state = 99;
+        flask_cookie_session *s = NULL;
+        int64_t a = 0;
+        uint32_t action;
+        bool vary;
+        uint8_t out[512];
+        size_t len = 0;
+        if (flask_cookie_session_open(shared_config, &h, 1, KAT_TIME + 60, &state, &s, NULL) != FLASK_COOKIE_RESULT_OK) { bad++; continue; }
+        if (state != FLASK_COOKIE_SESSION_STATE_OPENED) bad++;
+        if (flask_cookie_session_get_int64(s, S("a"), &a) != FLASK_COOKIE_RESULT_OK || a != 1) bad++;
+        if (flask_cookie_session_set_int64(s, S("n"), i) != FLASK_COOKIE_RESULT_OK) bad++;
+        if (flask_cookie_session_remove(s, S("n"), NULL) != FLASK_COOKIE_RESULT_OK) bad++;
+        if (flask_cookie_session_save_into(shared_config, s, KAT_TIME, &action, out, sizeof out, &len, &vary) != FLASK_COOKIE_RESULT_OK ||
+            len != strlen(shared_want) || memcmp(out, shared_want, len) != 0)
+            bad++;
+        flask_cookie_session_free(s);
+    }
+    return (void *)bad;
+}
+
+static void test_threads(void) {
+    shared_config = default_config();
+    snprintf(shared_want, sizeof shared_want, "session=%s; HttpOnly; Path=/", KAT);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, session_thread, NULL) == 0);
+    for (int i = 0; i < 4; i++) {
+        void *bad = NULL;
+        CHECK(pthread_join(t[i], &bad) == 0);
+        CHECK(bad == NULL);
+    }
+    flask_cookie_session_config_free(shared_config);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: test_session CASES\n");
@@ -698,6 +775,7 @@ int main(int argc, char **argv) {
     test_find_cookie();
     test_open_states();
     test_access_and_save();
+    test_threads();
     FILE *f = fopen(argv[1], "r");
     if (!f) {
         perror(argv[1]);

@@ -131,6 +131,19 @@ PROTOTYPES = {
     "flask_cookie_session_touch": (Result, [SessionP]),
     "flask_cookie_session_is_modified": (c_bool, [SessionP]),
     "flask_cookie_session_is_accessed": (c_bool, [SessionP]),
+    "flask_cookie_session_find_cookie_into": (
+        Result,
+        [SessionConfigP, POINTER(Slice), c_size_t, POINTER(c_uint8), c_size_t, POINTER(c_size_t), POINTER(c_bool)],
+    ),
+    "flask_cookie_session_get_json_into": (
+        Result, [SessionP, c_char_p, c_size_t, POINTER(c_uint8), c_size_t, POINTER(c_size_t)]),
+    "flask_cookie_session_get_str_into": (
+        Result, [SessionP, c_char_p, c_size_t, POINTER(c_uint8), c_size_t, POINTER(c_size_t)]),
+    "flask_cookie_session_save_into": (
+        Result,
+        [SessionConfigP, SessionP, c_uint64, POINTER(c_uint32), POINTER(c_uint8), c_size_t, POINTER(c_size_t),
+         POINTER(c_bool)],
+    ),
     "flask_cookie_session_save": (
         Result, [SessionConfigP, SessionP, c_uint64, POINTER(c_uint32), POINTER(Buf), POINTER(c_bool)]),
 }
