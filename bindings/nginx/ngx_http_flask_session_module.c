@@ -1172,8 +1172,7 @@ ngx_http_flask_access_handler(ngx_http_request_t *r)
     ngx_str_t                   url;
     ngx_table_elt_t            *location;
 #if (NGX_FLASK_SESSION_API)
-    ngx_str_t                   value;
-    ngx_int_t                   rc;
+    bool                        found;
 #endif
 
     flcf = ngx_http_get_module_loc_conf(r, ngx_http_flask_session_module);
@@ -1209,11 +1208,15 @@ ngx_http_flask_access_handler(ngx_http_request_t *r)
             return NGX_OK;
         }
 
-        rc = ngx_http_flask_value(r, ctx->session, &flcf->require_key, &value);
-        if (rc == NGX_ERROR) {
+        /* `key in session` (sets `accessed`, as Flask's session.get would). */
+        found = false;
+        if (flask_cookie_session_contains(ctx->session, flcf->require_key.data,
+                                          flcf->require_key.len, &found)
+            != FLASK_COOKIE_RESULT_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-        if (rc == NGX_OK) {
+        if (found) {
             return NGX_OK;
         }
 #else
