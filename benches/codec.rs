@@ -32,8 +32,9 @@
 //! * `itsdangerous_crate_open`, `itsdangerous_crate_dump`: the crates.io `itsdangerous` 0.4
 //!   on the tiny shape (it cannot inflate or untag).
 //! * `open_to_json`: `open` then `to_json`, the work `flask_cookie_open` does for C.
-//! * `c_abi_open`, `c_abi_verify`, `c_abi_dump` (feature `ffi`, on by default): the `extern "C"`
-//!   functions called directly, output buffers freed each time as a C caller would.
+//! * `c_abi_open`, `c_abi_verify`, `c_abi_dump`: the `extern "C"` functions of the C library
+//!   (the `flask-cookie-ffi` crate, a dev-dependency) called directly, output buffers freed each
+//!   time as a C caller would.
 //!
 //! The floor of `open` is `floor_hmac + floor_base64 + floor_inflate_zlib + floor_json`.
 
@@ -307,18 +308,17 @@ fn bench_api(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
 
 /// The C ABI, called as a C program would (configuration through the builder functions,
 /// buffers freed with `flask_cookie_buf_free`).
-#[cfg(feature = "ffi")]
 #[allow(unsafe_code)]
 fn bench_c_abi(c: &mut Criterion, fx: &Fixture) {
-    use flask_cookie::ffi::buf::flask_cookie_buf_free;
-    use flask_cookie::ffi::codec::{
+    use flask_cookie_ffi::buf::flask_cookie_buf_free;
+    use flask_cookie_ffi::codec::{
         flask_cookie_codec_free, flask_cookie_codec_new, flask_cookie_dump, flask_cookie_open,
         flask_cookie_verify,
     };
-    use flask_cookie::ffi::config::{
+    use flask_cookie_ffi::config::{
         flask_cookie_config_free, flask_cookie_config_new, flask_cookie_config_set_keys,
     };
-    use flask_cookie::ffi::{flask_cookie_buf, flask_cookie_result, flask_cookie_slice};
+    use flask_cookie_ffi::{flask_cookie_buf, flask_cookie_result, flask_cookie_slice};
     use std::ptr::null_mut;
 
     let ok = flask_cookie_result::Ok;
@@ -427,9 +427,6 @@ fn bench_c_abi(c: &mut Criterion, fx: &Fixture) {
     // SAFETY: the codec is not used after this.
     unsafe { flask_cookie_codec_free(codec as *mut _) };
 }
-
-#[cfg(not(feature = "ffi"))]
-fn bench_c_abi(_: &mut Criterion, _: &Fixture) {}
 
 fn bench_floor(c: &mut Criterion, fx: &Fixture, codec: &Codec) {
     let state = keyed_state(&fx.secret_key);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates include/flask_cookie.h from src/ffi/ with the pinned cbindgen, or, with
+# Regenerates include/flask_cookie.h from ffi/src/ (the flask-cookie-ffi crate) with the pinned cbindgen, or, with
 # --verify, fails when the checked-in header differs from what cbindgen generates now.
 #
 #   scripts/header.sh            # regenerate
@@ -16,7 +16,7 @@ fi
 out=include/flask_cookie.h
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-cbindgen --quiet --config cbindgen.toml --output "$tmp" src/ffi/mod.rs
+cbindgen --quiet --config cbindgen.toml --output "$tmp" ffi/src/lib.rs
 
 if [ "${1:-}" = "--verify" ]; then
     if ! diff -u "$out" "$tmp"; then

@@ -411,6 +411,11 @@ impl Codec {
     pub fn json_options(&self) -> JsonOptions {
         self.json
     }
+
+    /// The limits in use (longest cookie, inflated size, depth).
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
 }
 
 /// Turns encoder output, which is ASCII by construction, into a `String` without a panic path.

@@ -27,9 +27,10 @@
 //!   tracking, the response's `Set-Cookie` and `Vary`).
 //! * [`audit`]: the weak-secret audit (which candidate keys sign a cookie).
 //!
-//! With the `ffi` feature (on by default), [`ffi`] adds the C ABI declared in
-//! `include/flask_cookie.h`. It is the only module with `unsafe` code.
-#![deny(unsafe_code)]
+//! The C library (`libflask_cookie`, `include/flask_cookie.h`) is the workspace member
+//! `flask-cookie-ffi` (directory `ffi/`); this crate builds no C library and has no `unsafe`
+//! code.
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // No panic on any input: no unwrap, expect, panic or unchecked indexing outside tests.
 #![cfg_attr(
@@ -49,8 +50,6 @@ pub mod audit;
 pub mod codec;
 pub mod encoding;
 pub mod error;
-#[cfg(feature = "ffi")]
-pub mod ffi;
 pub mod http_date;
 pub mod json;
 pub mod payload;

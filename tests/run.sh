@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Rust unit, integration and doc tests (known-answer vectors, Python-made
 # vectors and real-Flask fixtures), then a fresh random corpus checked against real Flask, then
-# the Python binding's tests (bindings/python) against real Flask.
+# the bindings' tests (Python, LuaJIT, C++) and the C tests against real Flask.
 #
 #   bash tests/run.sh            # the whole suite
 #   CASES=2000 bash tests/run.sh # a larger random corpus
@@ -21,11 +21,17 @@ sys.exit(any(m.version(k) != v for k, v in want.items()))' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check -r bindings/python/requirements-test.txt
 fi
 
-cargo test --quiet
-cargo build --quiet  # the CLI and target/debug/libflask_cookie.so
+cargo test --quiet --workspace
+cargo build --quiet  # the CLI
 python3 tests/interop/random_corpus.py --bin target/debug/flask-cookie --cases "${CASES:-400}"
-# The Python binding (ctypes over the C ABI) against real Flask: fixtures, a fixed and a fresh seed.
-FLASK_COOKIE_LIB=target/debug/libflask_cookie.so python3 -m pytest -q bindings/python/tests
+# The C library, built by cargo-c (scripts/cbuild.sh: target/<host triple>/debug).
+clib=$(bash scripts/cbuild.sh)
+# The Python binding (ctypes over the C ABI) against real Flask: fixtures, a fixed and a fresh
+# seed, the session layer (SessionConfig, Session) against Flask's test client.
+FLASK_COOKIE_LIB="$clib/libflask_cookie.so" python3 -m pytest -q bindings/python/tests
+
+# The LuaJIT binding (bindings/lua) against real Flask's session cases.
+bash bindings/lua/run.sh
 
 # The C++ binding (bindings/cpp): its tests, plain and under ASan/UBSan (about 45 s).
 bash bindings/cpp/run.sh

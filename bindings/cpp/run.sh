@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the Rust library, then compiles and runs the C++ binding's tests twice: plain (with
+# Builds the C library (cargo-c), then compiles and runs the C++ binding's tests twice: plain (with
 # -Wall -Wextra -Werror -pedantic) and under AddressSanitizer + UndefinedBehaviorSanitizer
 # (leaks included), linking the static library. Real Flask (fixtures/requirements.txt) must be
 # installed: tests/run.sh installs it.
@@ -21,11 +21,11 @@ if ! command -v "$CXX" >/dev/null; then
 fi
 mkdir -p "$out"
 
-cargo build --quiet --lib "${cargo_flags[@]}"
-lib=target/$PROFILE/libflask_cookie.a
-# The native libraries the static library needs (cached by cargo after the first call).
-native=$(cargo rustc --quiet --lib "${cargo_flags[@]}" --crate-type staticlib -- \
-    --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1)
+# The C library, built by cargo-c (scripts/cbuild.sh); the native libraries its static
+# library needs are in the pkg-config file cargo-c writes (Libs.private).
+libdir=$(bash scripts/cbuild.sh "${cargo_flags[@]}")
+lib=$libdir/libflask_cookie.a
+native=$(sed -n 's/^Libs.private: //p' "$libdir/flask_cookie.pc")
 if [ -z "$native" ]; then native="-lz -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"; fi
 read -r -a native_libs <<< "$native"
 
@@ -60,4 +60,11 @@ echo "== -fsanitize=address,undefined"
     -o "$out/test_cpp_asan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     "$out/test_cpp_asan" "$out/cases.txt"
+echo "== SessionConfig / Session against real Flask's session cases (tests/c/session_cases.py)"
+python3 tests/c/session_cases.py --out "$out/session_cases.txt"
+"$CXX" "${warn[@]}" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+    -fno-sanitize-recover=all "${inc[@]}" -Ibindings/cpp/tests bindings/cpp/tests/test_session.cpp \
+    "$lib" "${native_libs[@]}" -o "$out/test_session_cpp_asan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    "$out/test_session_cpp_asan" "$out/session_cases.txt"
 echo "bindings/cpp: all passed"

@@ -8,7 +8,8 @@
  * 1 bad signature, 2 expired, 3 undecodable payload, 64 usage, 74 I/O; the reason on stderr.
  *
  * Build (see README, "C ABI"):
- *     cc -std=c99 -Iinclude examples/c/open_cookie.c -Ltarget/release -lflask_cookie -o open_cookie
+ *     cargo cinstall -p flask-cookie-ffi --release --prefix "$HOME/.local"   (cargo-c)
+ *     cc -std=c99 examples/c/open_cookie.c $(pkg-config --cflags --libs flask_cookie) -o open_cookie
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-//! The C ABI entry points (feature `ffi`) with arbitrary bytes: a configuration drawn from the
+//! The C ABI entry points (the `flask-cookie-ffi` crate) with arbitrary bytes: a configuration drawn from the
 //! input (preset, keys, salt, digest, derivation, max_age, lenient base64, JSON options,
 //! limits), then `open`, `verify`, `decode_unverified` on arbitrary cookie bytes and `dump` of
 //! arbitrary JSON, through the `extern "C"` functions.
@@ -11,17 +11,17 @@
 #![no_main]
 
 use arbitrary::{Result, Unstructured};
-use flask_cookie::ffi::buf::flask_cookie_buf_free;
-use flask_cookie::ffi::codec::{
+use flask_cookie_ffi::buf::flask_cookie_buf_free;
+use flask_cookie_ffi::codec::{
     flask_cookie_codec_free, flask_cookie_codec_new, flask_cookie_dump, flask_cookie_open,
     flask_cookie_verify,
 };
-use flask_cookie::ffi::config::*;
-use flask_cookie::ffi::decode::flask_cookie_decode_unverified;
-use flask_cookie::ffi::result::{
+use flask_cookie_ffi::config::*;
+use flask_cookie_ffi::decode::flask_cookie_decode_unverified;
+use flask_cookie_ffi::result::{
     flask_cookie_last_error, flask_cookie_result_is_bad_signature, flask_cookie_result_message,
 };
-use flask_cookie::ffi::{
+use flask_cookie_ffi::{
     flask_cookie_buf, flask_cookie_codec, flask_cookie_config, flask_cookie_result as R,
     flask_cookie_slice,
 };

@@ -300,15 +300,46 @@ pub fn open_session<H: AsRef<[u8]>>(
     cookie_headers: &[H],
     now: u64,
 ) -> Result<Session, OpenError> {
+    open_session_with_origin(config, cookie_headers, now).map(|(session, _)| session)
+}
+
+/// Where the session of [`open_session_with_origin`] comes from.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum SessionOrigin {
+    /// No cookie of the configured name, or an empty one: a new session.
+    NoCookie,
+    /// The cookie was refused with this error, for which Flask starts a new session
+    /// ([`Error::starts_new_session`]: bad signature, expired, malformed timestamp).
+    Refused(Error),
+    /// The cookie was opened; it was signed at `signed_at` (Unix seconds).
+    Opened {
+        /// The cookie's signing time.
+        signed_at: u64,
+    },
+}
+
+/// [`open_session`], also saying why the session is new or when its cookie was signed (for
+/// logs and metrics; Flask itself does not tell).
+pub fn open_session_with_origin<H: AsRef<[u8]>>(
+    config: &SessionConfig,
+    cookie_headers: &[H],
+    now: u64,
+) -> Result<(Session, SessionOrigin), OpenError> {
     // `val = request.cookies.get(self.get_cookie_name(app))`; `if not val:`
     let Some(val) = cookie_value(cookie_headers, config.cookie_name()).filter(|v| !v.is_empty())
     else {
-        return Ok(Session::new());
+        return Ok((Session::new(), SessionOrigin::NoCookie));
     };
     // `data = s.loads(val, max_age=max_age)`: itsdangerous signs the UTF-8 bytes of `val`.
     match config.codec().open(val.as_bytes(), now) {
-        Ok(opened) => Ok(Session::from_dict(py_dict(opened.value)?)),
-        Err(e) if e.starts_new_session() => Ok(Session::new()),
+        Ok(opened) => Ok((
+            Session::from_dict(py_dict(opened.value)?),
+            SessionOrigin::Opened {
+                signed_at: opened.signed_at,
+            },
+        )),
+        Err(e) if e.starts_new_session() => Ok((Session::new(), SessionOrigin::Refused(e))),
         Err(e) => Err(OpenError::Cookie(e)),
     }
 }

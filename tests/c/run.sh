@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# The C side of the C ABI: builds the libraries, then compiles every C test and the example with
+# The C side of the C ABI: builds the libraries with cargo-c (scripts/cbuild.sh), checks the
+# soname and that the exported symbols are the header's functions, then compiles every C test and the example with
 # -std=c99 -Wall -Wextra -Werror -pedantic, links them against the shared and the static
 # library, and runs them plainly, under AddressSanitizer + UndefinedBehaviorSanitizer and under
-# valgrind; compiles the header alone as C99 and C++17; links the example through pkg-config.
+# valgrind; compiles the header alone as C99 and C++17; installs with `cargo cinstall` into a
+# staging directory and links the example through the installed pkg-config file.
 #
 #   bash tests/c/run.sh                 # everything (release libraries)
 #   PROFILE=debug bash tests/c/run.sh   # against the debug libraries
 #   SKIP_VALGRIND=1 bash tests/c/run.sh
 #
-# Needs gcc, g++, python3 with the pinned Flask (fixtures/requirements.txt), valgrind and
-# pkg-config. Outputs go to target/c-tests/.
+# Needs gcc, g++, python3 with the pinned Flask (fixtures/requirements.txt), valgrind,
+# pkg-config and cargo-c (installed by scripts/cbuild.sh when missing). Outputs go to target/c-tests/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 PROFILE=${PROFILE:-release}
-LIB="$ROOT/target/$PROFILE"
 OUT="$ROOT/target/c-tests/$PROFILE"
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -32,17 +33,35 @@ for tool in gcc g++ valgrind pkg-config; do
     }
 done
 
-step "build the libraries and the CLI ($PROFILE)"
+step "build the libraries with cargo-c and the CLI ($PROFILE)"
 cargo_profile=()
 [ "$PROFILE" = release ] && cargo_profile=(--release)
-cargo build --quiet "${cargo_profile[@]}" --lib --bin flask-cookie
+# cargo-c (scripts/cbuild.sh): libflask_cookie.so with its soname, libflask_cookie.a, the
+# pkg-config files, in target/<host triple>/$PROFILE.
+LIB=$(bash scripts/cbuild.sh "${cargo_profile[@]}")
+cargo build --quiet "${cargo_profile[@]}" --bin flask-cookie
+CLI="$ROOT/target/$PROFILE/flask-cookie"
 ls -l "$LIB/libflask_cookie.so" "$LIB/libflask_cookie.a"
-# The system libraries the static library needs, as rustc reports them (they depend on the
-# platform and on whether libz-sys found a system zlib; on Debian 12 with zlib1g-dev:
-# -lz -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc).
-NATIVE=$(cargo rustc --quiet "${cargo_profile[@]}" --lib --crate-type staticlib -- \
-    --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: //p' | tail -n 1)
-[ -n "$NATIVE" ] || { echo "could not read native-static-libs" >&2; exit 1; }
+soname=$(readelf -d "$LIB/libflask_cookie.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
+echo "soname: $soname"
+soname_version=$(sed -n 's/^version = "\([0-9]*\)\..*/\1/p' ffi/Cargo.toml | head -n 1)
+[ "$soname" = "libflask_cookie.so.$soname_version" ] ||
+    { echo "error: unexpected soname $soname" >&2; exit 1; }
+# Every exported flask_cookie_ symbol is declared in the header, and the other way round (a
+# function the header misses, for example one made by a macro cbindgen does not expand, or a
+# declaration without a definition).
+nm -D --defined-only "$LIB/libflask_cookie.so" | awk '$2 == "T" && $3 ~ /^flask_cookie_/ {print $3}' | sort >"$OUT/symbols.txt"
+grep -oE '\bflask_cookie_[a-z0-9_]+\(' include/flask_cookie.h | tr -d '(' | sort -u >"$OUT/declared.txt"
+if ! diff -u "$OUT/declared.txt" "$OUT/symbols.txt"; then
+    echo "error: the header's functions and the library's exported symbols differ" >&2
+    exit 1
+fi
+echo "exports = header: $(wc -l <"$OUT/symbols.txt") functions"
+# The system libraries the static library needs, as cargo-c wrote them into the pkg-config
+# file (Libs.private; they depend on the platform and on whether libz-sys found a system zlib;
+# on Debian 12 with zlib1g-dev: -lz -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc).
+NATIVE=$(sed -n 's/^Libs.private: //p' "$LIB/flask_cookie.pc")
+[ -n "$NATIVE" ] || { echo "could not read Libs.private of $LIB/flask_cookie.pc" >&2; exit 1; }
 echo "native-static-libs: $NATIVE"
 read -r -a NATIVE_LIBS <<<"$NATIVE"
 SHARED=(-L"$LIB" -lflask_cookie -Wl,-rpath,"$LIB")
@@ -59,12 +78,16 @@ g++ "${CXXFLAGS[@]}" tests/c/header_cpp.cpp "${SHARED[@]}" -o "$OUT/header_cpp"
 echo "ok: C99, C++17"
 
 step "fixture cases: real Flask's decisions (fixtures/cookies.json) and the CLI's answers"
-python3 tests/c/fixture_cases.py --cli "$LIB/flask-cookie" --out "$OUT/cases.txt"
+python3 tests/c/fixture_cases.py --cli "$CLI" --out "$OUT/cases.txt"
 
-TESTS=(test_api test_threads test_fixtures)
+step "session cases: real Flask's session decisions (fixtures/vectors/session_flask.json and more)"
+python3 tests/c/session_cases.py --out "$OUT/session_cases.txt"
+
+TESTS=(test_api test_threads test_fixtures test_session)
 args_of() {
     case "$1" in
         test_fixtures) echo "$OUT/cases.txt" ;;
+        test_session) echo "$OUT/session_cases.txt" ;;
         *) echo "" ;;
     esac
 }
@@ -115,7 +138,7 @@ for t in "${TESTS[@]}"; do
 done
 
 step "the example against both libraries = the CLI, on the README's real Flask cookie"
-cli=("$LIB/flask-cookie" open --secret-key-file fixtures/example/secret_key)
+cli=("$CLI" open --secret-key-file fixtures/example/secret_key)
 want=$("${cli[@]}" --now 1700000000 - <fixtures/example/cookie)
 example_checks() { # binary [runner...]
     local bin=$1 got status
@@ -150,6 +173,35 @@ for v in shared static; do
     echo "-- readme_example.$v: $got"
 done
 
+step "the README's session example (the second C block of README.md) = what Flask sends"
+awk '/^```c$/ {n++; if (n == 2) {on = 1; next}} /^```$/ {if (on) exit} on' README.md >"$OUT/readme_session.c"
+# Flask 3.1.3 itself: a view that reads "a" and sets "user", SameSite Lax, at 1700000060.
+want_cookie=$(python3 - <<'PY'
+from unittest import mock
+import flask
+app = flask.Flask("readme")
+app.secret_key = "test key"
+app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+@app.route("/")
+def view():
+    flask.session.get("a")
+    flask.session["user"] = "ada"
+    return ""
+with mock.patch("time.time", lambda: 1700000060):
+    r = app.test_client(use_cookies=False).get(
+        "/", headers={"Cookie": "theme=dark; session=eyJhIjoxfQ.ZVPxAA.06Yqjl3VyDspVrqMUAYBbpKyUSE"})
+print(r.headers["Set-Cookie"])
+PY
+)
+for v in shared static; do
+    if [ "$v" = shared ]; then link=("${SHARED[@]}"); else link=("${STATIC[@]}"); fi
+    gcc "${CFLAGS[@]}" "$OUT/readme_session.c" "${link[@]}" -o "$OUT/readme_session.$v"
+    got=$("$OUT/readme_session.$v")
+    want=$(printf 'state 1, a = 1, action 1, vary 1\nSet-Cookie: %s' "$want_cookie")
+    [ "$got" = "$want" ] || { echo "FAIL README session example ($v): $got, Flask: $want_cookie" >&2; exit 1; }
+    echo "-- readme_session.$v: Flask's Set-Cookie"
+done
+
 if [ -z "${SKIP_VALGRIND:-}" ]; then
     step "valgrind ${VALGRIND_OPTS[*]}"
     vrun() { # name binary [args...]: runs it under valgrind, prints valgrind's summary lines
@@ -167,34 +219,55 @@ if [ -z "${SKIP_VALGRIND:-}" ]; then
     vrun test_api.shared "$OUT/test_api.shared"
     vrun test_threads.static "$OUT/test_threads.static" 40
     vrun test_fixtures.static "$OUT/test_fixtures.static" "$OUT/cases.txt"
+    vrun test_session.static "$OUT/test_session.static" "$OUT/session_cases.txt"
+    vrun test_session.shared "$OUT/test_session.shared" "$OUT/session_cases.txt"
     example_checks "$OUT/open_cookie.shared" valgrind -q "${VALGRIND_OPTS[@]}"
     example_checks "$OUT/open_cookie.static" valgrind -q "${VALGRIND_OPTS[@]}"
 fi
 
-step "pkg-config: scripts/install.sh into a temporary prefix, then link the example with it"
+step "pkg-config: cargo cinstall into a temporary prefix (DESTDIR staging), then link the example with it"
+prefix="$OUT/prefix"
+stage="$OUT/stage"
+cargo cinstall --quiet -p flask-cookie-ffi "${cargo_profile[@]}" --prefix "$prefix" --libdir "$prefix/lib" --destdir "$stage" >/dev/null
+# DESTDIR staging: the files land under $stage$prefix, the .pc file names $prefix.
+root="$stage$prefix"
+ls "$root/include/flask_cookie.h" "$root/lib/libflask_cookie.a" "$root/lib/libflask_cookie.so" \
+    "$root/lib/libflask_cookie.so.$soname_version" "$root/lib/pkgconfig/flask_cookie.pc" >/dev/null
+grep -qx "prefix=$prefix" "$root/lib/pkgconfig/flask_cookie.pc"
+cmp include/flask_cookie.h "$root/include/flask_cookie.h"
+# Link against the staged files: point pkg-config at them with its sysroot option.
+export PKG_CONFIG_PATH="$root/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
 for kind in shared static; do
-    prefix="$OUT/prefix-$kind"
-    if [ "$PROFILE" = release ]; then
-        bash scripts/install.sh --"$kind" "$prefix" >/dev/null
-    else
-        echo "(install.sh installs the release build; skipped for PROFILE=$PROFILE)"
-        break
-    fi
-    export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
     pc_static=()
     [ "$kind" = static ] && pc_static=(--static)
     # shellcheck disable=SC2207
     flags=($(pkg-config --cflags --libs "${pc_static[@]}" flask_cookie))
     echo "-- pkg-config --cflags --libs ${pc_static[*]} flask_cookie: ${flags[*]}"
-    rpath=()
-    [ "$kind" = shared ] && rpath=(-Wl,-rpath,"$prefix/lib")
-    gcc -std=c99 -Wall -Wextra -Werror -pedantic examples/c/open_cookie.c "${flags[@]}" "${rpath[@]}" \
+    extra=()
+    if [ "$kind" = shared ]; then
+        extra=(-Wl,-rpath,"$root/lib")
+    else
+        # Only the static library is visible to this link: a copy of the staged lib directory
+        # without the shared one (the linker prefers .so when both are there).
+        mkdir -p "$OUT/static-only"
+        cp "$root/lib/libflask_cookie.a" "$OUT/static-only/"
+        extra=(-L"$OUT/static-only")
+        kept=()
+        for f in "${flags[@]}"; do case "$f" in -L*) ;; *) kept+=("$f") ;; esac; done
+        flags=("${kept[@]}")
+    fi
+    gcc -std=c99 -Wall -Wextra -Werror -pedantic examples/c/open_cookie.c "${extra[@]}" "${flags[@]}" \
         -o "$OUT/open_cookie.pc-$kind"
     if [ "$kind" = static ] && ldd "$OUT/open_cookie.pc-$kind" | grep -q libflask_cookie; then
         echo "error: the pkg-config static build links libflask_cookie.so" >&2
         exit 1
     fi
+    if [ "$kind" = shared ]; then
+        ldd "$OUT/open_cookie.pc-$kind" | grep -q "libflask_cookie.so.$soname_version => $root/lib/" ||
+            { echo "error: not linked against the installed soname" >&2; exit 1; }
+    fi
     example_checks "$OUT/open_cookie.pc-$kind"
 done
+unset PKG_CONFIG_SYSROOT_DIR
 
 printf '\nC tests: all passed (%s)\n' "$PROFILE"

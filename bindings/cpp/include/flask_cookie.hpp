@@ -87,6 +87,15 @@ enum class Code : std::uint32_t {
     dump_invalid_json = FLASK_COOKIE_RESULT_DUMP_INVALID_JSON,
     dump_unsupported = FLASK_COOKIE_RESULT_DUMP_UNSUPPORTED,
     timestamp_out_of_range = FLASK_COOKIE_RESULT_TIMESTAMP_OUT_OF_RANGE,
+    key_not_found = FLASK_COOKIE_RESULT_KEY_NOT_FOUND,
+    wrong_type = FLASK_COOKIE_RESULT_WRONG_TYPE,
+    int_out_of_range = FLASK_COOKIE_RESULT_INT_OUT_OF_RANGE,
+    str_not_utf8 = FLASK_COOKIE_RESULT_STR_NOT_UTF8,
+    session_not_a_dict = FLASK_COOKIE_RESULT_SESSION_NOT_A_DICT,
+    session_non_text_key = FLASK_COOKIE_RESULT_SESSION_NON_TEXT_KEY,
+    invalid_cookie_setting = FLASK_COOKIE_RESULT_INVALID_COOKIE_SETTING,
+    save_cookie_error = FLASK_COOKIE_RESULT_SAVE_COOKIE_ERROR,
+    buffer_too_small = FLASK_COOKIE_RESULT_BUFFER_TOO_SMALL,
 };
 
 /// A starting configuration (`flask_cookie_preset`).
@@ -429,6 +438,7 @@ public:
 
 private:
     friend class Codec;
+    friend class SessionConfig;
 
     void clear_keys() noexcept {
         for (auto& k : fallbacks_) detail::wipe(k);
@@ -443,6 +453,12 @@ private:
 
     /// Makes the C codec; the C config lives only for this call.
     flask_cookie_result make(flask_cookie_codec** out) const {
+        return with_c_config([out](flask_cookie_config* c) { return flask_cookie_codec_new(c, out); });
+    }
+
+    /// Makes the C config, calls `finish` with it, frees it.
+    template <class F>
+    flask_cookie_result with_c_config(F&& finish) const {
         flask_cookie_config* raw = nullptr;
         flask_cookie_result r =
             flask_cookie_config_new(static_cast<std::uint32_t>(preset_), &raw);
@@ -472,7 +488,7 @@ private:
                                                            limits_->max_inflated_len,
                                                            limits_->max_depth)) != FLASK_COOKIE_RESULT_OK)
             return r;
-        return flask_cookie_codec_new(c.get(), out);
+        return finish(c.get());
     }
 
     Preset preset_;
@@ -653,6 +669,229 @@ inline Result<Decoded> try_decode_unverified(std::string_view cookie) {
 }
 inline Decoded decode_unverified(std::string_view cookie) {
     return try_decode_unverified(cookie).value();
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// The session layer: SessionConfig (an app's settings), Session (one request's session)
+// ---------------------------------------------------------------------------------------------
+
+/// Where a session comes from (`flask_cookie_session_state`).
+enum class SessionState : std::uint32_t {
+    no_cookie = FLASK_COOKIE_SESSION_STATE_NO_COOKIE,
+    opened = FLASK_COOKIE_SESSION_STATE_OPENED,
+    new_bad_signature = FLASK_COOKIE_SESSION_STATE_NEW_BAD_SIGNATURE,
+    new_expired = FLASK_COOKIE_SESSION_STATE_NEW_EXPIRED,
+    new_malformed_timestamp = FLASK_COOKIE_SESSION_STATE_NEW_MALFORMED_TIMESTAMP,
+};
+
+/// What saving asks of the response (`flask_cookie_save_action`).
+enum class SaveAction : std::uint32_t {
+    none = FLASK_COOKIE_SAVE_ACTION_NONE,
+    set = FLASK_COOKIE_SAVE_ACTION_SET,
+    remove = FLASK_COOKIE_SAVE_ACTION_DELETE,
+};
+
+/// Flask's session settings, with Flask 3.1's defaults.
+struct SessionSettings {
+    std::string cookie_name = "session";              ///< SESSION_COOKIE_NAME
+    std::optional<std::string> domain;                ///< SESSION_COOKIE_DOMAIN
+    std::optional<std::string> path;                  ///< SESSION_COOKIE_PATH
+    std::string application_root = "/";               ///< APPLICATION_ROOT
+    bool httponly = true;                             ///< SESSION_COOKIE_HTTPONLY
+    bool secure = false;                              ///< SESSION_COOKIE_SECURE
+    std::optional<std::string> samesite;              ///< SESSION_COOKIE_SAMESITE
+    bool partitioned = false;                         ///< SESSION_COOKIE_PARTITIONED
+    std::uint64_t lifetime = 2678400;                 ///< PERMANENT_SESSION_LIFETIME, seconds
+    bool refresh_each_request = true;                 ///< SESSION_REFRESH_EACH_REQUEST
+};
+
+/// What `Session::save` returns.
+struct Saved {
+    SaveAction action = SaveAction::none;
+    std::string set_cookie;  ///< the Set-Cookie header's value (empty for `none`)
+    bool vary_cookie = false;  ///< add `Cookie` to the response's Vary
+};
+
+class Session;
+
+/// An app's session settings and keys, checked and ready. Immutable: share one between threads.
+/// Movable, not copyable; the C handle is freed by the destructor.
+class SessionConfig {
+public:
+    /// `codec`: keys (oldest first), lenient base64... (its max_age is ignored: the lifetime
+    /// rules). Throws `Error` (`invalid_config`, `invalid_cookie_setting` for a SameSite or
+    /// domain Werkzeug refuses).
+    explicit SessionConfig(const Config& codec, const SessionSettings& s = {}) {
+        flask_cookie_session_builder* b = nullptr;
+        detail::check(codec.with_c_config(
+            [&b](flask_cookie_config* c) { return flask_cookie_session_builder_new(c, &b); }));
+        std::unique_ptr<flask_cookie_session_builder, BuilderDeleter> builder(b);
+        auto text = [&](auto fn, const std::optional<std::string>& v) {
+            detail::check(v ? fn(b, detail::bytes(*v), v->size()) : fn(b, nullptr, 0));
+        };
+        detail::check(flask_cookie_session_builder_set_cookie_name(b, detail::bytes(s.cookie_name), s.cookie_name.size()));
+        text(flask_cookie_session_builder_set_domain, s.domain);
+        text(flask_cookie_session_builder_set_path, s.path);
+        detail::check(flask_cookie_session_builder_set_application_root(b, detail::bytes(s.application_root), s.application_root.size()));
+        text(flask_cookie_session_builder_set_samesite, s.samesite);
+        detail::check(flask_cookie_session_builder_set_httponly(b, s.httponly));
+        detail::check(flask_cookie_session_builder_set_secure(b, s.secure));
+        detail::check(flask_cookie_session_builder_set_partitioned(b, s.partitioned));
+        detail::check(flask_cookie_session_builder_set_lifetime(b, s.lifetime));
+        detail::check(flask_cookie_session_builder_set_refresh_each_request(b, s.refresh_each_request));
+        flask_cookie_session_config* c = nullptr;
+        detail::check(flask_cookie_session_builder_build(b, &c));
+        handle_.reset(c);
+    }
+
+    /// The session cookie's value in the Cookie header value(s), as Werkzeug picks it.
+    std::optional<std::string> find_cookie(const std::vector<std::string_view>& headers) const {
+        auto slices = to_slices(headers);
+        detail::Buf buf;
+        bool found = false;
+        detail::check(flask_cookie_session_find_cookie(handle(), slices.data(), slices.size(), buf.out(), &found));
+        if (!found) return std::nullopt;
+        return buf.str();
+    }
+
+    /// Flask's open_session. Throws `Error` where Flask answers with an HTTP 500
+    /// (`is_bad_payload()`, `timestamp_out_of_range`, `session_not_a_dict`,
+    /// `session_non_text_key`).
+    Session open(const std::vector<std::string_view>& headers, std::uint64_t now = NOW) const;
+
+    const flask_cookie_session_config* handle() const {
+        if (!handle_) throw Error(Code::null_argument, "moved-from SessionConfig");
+        return handle_.get();
+    }
+
+private:
+    static std::vector<flask_cookie_slice> to_slices(const std::vector<std::string_view>& headers) {
+        std::vector<flask_cookie_slice> out;
+        out.reserve(headers.size());
+        for (auto h : headers) out.push_back({detail::bytes(h), h.size()});
+        return out;
+    }
+    struct BuilderDeleter {
+        void operator()(flask_cookie_session_builder* b) const noexcept { flask_cookie_session_builder_free(b); }
+    };
+    struct Deleter {
+        void operator()(flask_cookie_session_config* c) const noexcept { flask_cookie_session_config_free(c); }
+    };
+    std::unique_ptr<flask_cookie_session_config, Deleter> handle_;
+    friend class Session;
+};
+
+/// One request's session (`flask.session`), with Flask's modified/accessed tracking. Not
+/// thread-safe: one thread at a time. Keeps a pointer to its SessionConfig, which must outlive
+/// it. Getters return `std::nullopt` for a missing key and throw `Error` otherwise
+/// (`wrong_type`, `int_out_of_range`, `str_not_utf8`).
+class Session {
+public:
+    SessionState state() const noexcept { return state_; }
+    /// The cookie's signing time (opened sessions), else 0.
+    std::uint64_t signed_at() const noexcept { return signed_at_; }
+
+    std::optional<std::string> get_json(std::string_view key) const {
+        detail::Buf buf;
+        auto r = flask_cookie_session_get_json(h(), detail::bytes(key), key.size(), buf.out());
+        if (r == FLASK_COOKIE_RESULT_KEY_NOT_FOUND) return std::nullopt;
+        detail::check(r);
+        return buf.str();
+    }
+    std::optional<std::int64_t> get_int(std::string_view key) const {
+        std::int64_t v = 0;
+        auto r = flask_cookie_session_get_int64(h(), detail::bytes(key), key.size(), &v);
+        if (r == FLASK_COOKIE_RESULT_KEY_NOT_FOUND) return std::nullopt;
+        detail::check(r);
+        return v;
+    }
+    std::optional<bool> get_bool(std::string_view key) const {
+        bool v = false;
+        auto r = flask_cookie_session_get_bool(h(), detail::bytes(key), key.size(), &v);
+        if (r == FLASK_COOKIE_RESULT_KEY_NOT_FOUND) return std::nullopt;
+        detail::check(r);
+        return v;
+    }
+    std::optional<std::string> get_str(std::string_view key) const {
+        detail::Buf buf;
+        auto r = flask_cookie_session_get_str(h(), detail::bytes(key), key.size(), buf.out());
+        if (r == FLASK_COOKIE_RESULT_KEY_NOT_FOUND) return std::nullopt;
+        detail::check(r);
+        return buf.str();
+    }
+    bool contains(std::string_view key) const {
+        bool v = false;
+        detail::check(flask_cookie_session_contains(h(), detail::bytes(key), key.size(), &v));
+        return v;
+    }
+    std::size_t size() const { return flask_cookie_session_len(h()); }
+    /// The whole session as tagged JSON.
+    std::string to_json() const {
+        detail::Buf buf;
+        detail::check(flask_cookie_session_to_json(h(), buf.out()));
+        return buf.str();
+    }
+
+    void set_json(std::string_view key, std::string_view tagged_json) {
+        detail::check(flask_cookie_session_set_json(h(), detail::bytes(key), key.size(), detail::bytes(tagged_json), tagged_json.size()));
+    }
+    void set_int(std::string_view key, std::int64_t v) {
+        detail::check(flask_cookie_session_set_int64(h(), detail::bytes(key), key.size(), v));
+    }
+    void set_bool(std::string_view key, bool v) {
+        detail::check(flask_cookie_session_set_bool(h(), detail::bytes(key), key.size(), v));
+    }
+    void set_str(std::string_view key, std::string_view v) {
+        detail::check(flask_cookie_session_set_str(h(), detail::bytes(key), key.size(), detail::bytes(v), v.size()));
+    }
+    /// `session.pop(key, None)`: whether the key was there.
+    bool remove(std::string_view key) {
+        bool removed = false;
+        detail::check(flask_cookie_session_remove(h(), detail::bytes(key), key.size(), &removed));
+        return removed;
+    }
+    void clear() { detail::check(flask_cookie_session_clear(h())); }
+    bool permanent() const { return flask_cookie_session_permanent(h()); }
+    void set_permanent(bool p) { detail::check(flask_cookie_session_set_permanent(h(), p)); }
+    void mark_modified() { detail::check(flask_cookie_session_mark_modified(h())); }
+    void touch() { detail::check(flask_cookie_session_touch(h())); }
+    bool modified() const { return flask_cookie_session_is_modified(h()); }
+    bool accessed() const { return flask_cookie_session_is_accessed(h()); }
+
+    /// Flask's save_session at `now`. Throws `Error` where Flask answers with an HTTP 500.
+    Saved save(std::uint64_t now = NOW) const {
+        std::uint32_t action = 0;
+        bool vary = false;
+        detail::Buf buf;
+        detail::check(flask_cookie_session_save(config_->handle(), h(), now, &action, buf.out(), &vary));
+        return Saved{static_cast<SaveAction>(action), buf.str(), vary};
+    }
+
+private:
+    friend class SessionConfig;
+    Session(const SessionConfig* config, flask_cookie_session* s, SessionState state, std::uint64_t signed_at)
+        : config_(config), handle_(s), state_(state), signed_at_(signed_at) {}
+    flask_cookie_session* h() const {
+        if (!handle_) throw Error(Code::null_argument, "moved-from Session");
+        return handle_.get();
+    }
+    struct Deleter {
+        void operator()(flask_cookie_session* s) const noexcept { flask_cookie_session_free(s); }
+    };
+    const SessionConfig* config_;
+    std::unique_ptr<flask_cookie_session, Deleter> handle_;
+    SessionState state_;
+    std::uint64_t signed_at_;
+};
+
+inline Session SessionConfig::open(const std::vector<std::string_view>& headers, std::uint64_t now) const {
+    auto slices = to_slices(headers);
+    std::uint32_t state = 0;
+    std::uint64_t signed_at = 0;
+    flask_cookie_session* s = nullptr;
+    detail::check(flask_cookie_session_open(handle(), slices.empty() ? nullptr : slices.data(), slices.size(), now, &state, &s, &signed_at));
+    return Session(this, s, static_cast<SessionState>(state), signed_at);
 }
 
 }  // namespace flask_cookie

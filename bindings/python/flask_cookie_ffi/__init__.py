@@ -1,9 +1,10 @@
 """flask_cookie_ffi: Flask's signed session cookies through flask-cookie's C ABI (pure ctypes).
 
 Opens, verifies and writes Flask's session cookies byte for byte as Flask 3.1 does, by calling
-``libflask_cookie`` (``cargo build --release``). No dependency beyond the standard library; the
-library is found through ``$FLASK_COOKIE_LIB`` or in the repository's ``target/release`` then
-``target/debug``.
+``libflask_cookie`` (``scripts/cbuild.sh --release``, cargo-c). No dependency beyond the standard
+library; the library is found through ``$FLASK_COOKIE_LIB`` or where cargo-c builds it in the
+repository (``target/<host triple>/release`` then ``.../debug``). Flask's session layer
+(``SessionConfig``, ``Session``) is in :mod:`flask_cookie_ffi.session`.
 
 >>> from flask_cookie_ffi import Codec, Expired
 >>> with Codec.flask("test key") as codec:
@@ -32,6 +33,9 @@ __all__ = [
     "Codec", "Opened", "Unverified", "Result", "decode_unverified", "version", "library_path",
     "FlaskCookieError", "InvalidCookie", "BadSignature", "MalformedTimestamp", "Expired",
     "TimestampOutOfRange", "BadPayload", "DumpError", "ConfigError", "ArgumentError", "InternalError",
+    "SessionConfig", "Session", "SessionState", "SaveAction", "Saved", "SessionError",
+    "SessionNotADict", "SessionNonTextKey", "SessionKeyError", "WrongType", "IntOutOfRange",
+    "SaveError", "version_number",
 ]
 
 Key = Union[str, bytes, bytearray, memoryview]
@@ -58,6 +62,15 @@ class Result(enum.IntEnum):
     DUMP_INVALID_JSON = 500
     DUMP_UNSUPPORTED = 501
     TIMESTAMP_OUT_OF_RANGE = 600
+    KEY_NOT_FOUND = 700
+    WRONG_TYPE = 701
+    INT_OUT_OF_RANGE = 702
+    STR_NOT_UTF8 = 703
+    SESSION_NOT_A_DICT = 800
+    SESSION_NON_TEXT_KEY = 801
+    INVALID_COOKIE_SETTING = 802
+    SAVE_COOKIE_ERROR = 803
+    BUFFER_TOO_SMALL = 900
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +156,7 @@ def _error_class(code: int) -> type:
         return BadPayload
     if code in (500, 501):
         return DumpError
-    if code == 4:
+    if code in (4, 802):
         return ConfigError
     if code in (1, 2):
         return ArgumentError
@@ -509,3 +522,24 @@ def library_path() -> str:
 def is_bad_signature(code: int) -> bool:
     """``flask_cookie_result_is_bad_signature``: would Flask start a new session?"""
     return bool(_native.lib().flask_cookie_result_is_bad_signature(int(code)))
+
+
+def version_number() -> int:
+    """``flask_cookie_version_number``: ``major * 10000 + minor * 100 + patch``."""
+    return int(_native.lib().flask_cookie_version_number())
+
+
+from .session import (  # noqa: E402  (uses the helpers above)
+    IntOutOfRange,
+    SaveAction,
+    SaveError,
+    Saved,
+    Session,
+    SessionConfig,
+    SessionError,
+    SessionKeyError,
+    SessionNonTextKey,
+    SessionNotADict,
+    SessionState,
+    WrongType,
+)

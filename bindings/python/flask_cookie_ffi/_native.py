@@ -11,7 +11,9 @@ import ctypes
 import os
 import sys
 import threading
-from ctypes import POINTER, Structure, c_bool, c_char_p, c_size_t, c_uint8, c_uint32, c_uint64
+from ctypes import (
+    POINTER, Structure, c_bool, c_char_p, c_int64, c_size_t, c_uint8, c_uint32, c_uint64,
+)
 from pathlib import Path
 
 #: The environment variable naming the shared library to load (a path).
@@ -41,8 +43,23 @@ class _Codec(Structure):
     """Opaque ``flask_cookie_codec``."""
 
 
+class _SessionBuilder(Structure):
+    """Opaque ``flask_cookie_session_builder``."""
+
+
+class _SessionConfig(Structure):
+    """Opaque ``flask_cookie_session_config``."""
+
+
+class _Session(Structure):
+    """Opaque ``flask_cookie_session``."""
+
+
 ConfigP = POINTER(_Config)
 CodecP = POINTER(_Codec)
+SessionBuilderP = POINTER(_SessionBuilder)
+SessionConfigP = POINTER(_SessionConfig)
+SessionP = POINTER(_Session)
 Result = c_uint32  # flask_cookie_result
 
 # name: (restype, argtypes), in the header's order.
@@ -71,6 +88,64 @@ PROTOTYPES = {
     "flask_cookie_result_message": (c_char_p, [c_uint32]),
     "flask_cookie_result_is_bad_signature": (c_bool, [c_uint32]),
     "flask_cookie_last_error": (c_size_t, [POINTER(c_uint8), c_size_t]),
+    "flask_cookie_version_number": (c_uint32, []),
+    # The session API.
+    "flask_cookie_session_builder_new": (Result, [ConfigP, POINTER(SessionBuilderP)]),
+    "flask_cookie_session_builder_set_cookie_name": (Result, [SessionBuilderP, c_char_p, c_size_t]),
+    "flask_cookie_session_builder_set_domain": (Result, [SessionBuilderP, c_char_p, c_size_t]),
+    "flask_cookie_session_builder_set_path": (Result, [SessionBuilderP, c_char_p, c_size_t]),
+    "flask_cookie_session_builder_set_application_root": (Result, [SessionBuilderP, c_char_p, c_size_t]),
+    "flask_cookie_session_builder_set_samesite": (Result, [SessionBuilderP, c_char_p, c_size_t]),
+    "flask_cookie_session_builder_set_httponly": (Result, [SessionBuilderP, c_bool]),
+    "flask_cookie_session_builder_set_secure": (Result, [SessionBuilderP, c_bool]),
+    "flask_cookie_session_builder_set_partitioned": (Result, [SessionBuilderP, c_bool]),
+    "flask_cookie_session_builder_set_refresh_each_request": (Result, [SessionBuilderP, c_bool]),
+    "flask_cookie_session_builder_set_lifetime": (Result, [SessionBuilderP, c_uint64]),
+    "flask_cookie_session_builder_build": (Result, [SessionBuilderP, POINTER(SessionConfigP)]),
+    "flask_cookie_session_builder_free": (None, [SessionBuilderP]),
+    "flask_cookie_session_config_free": (None, [SessionConfigP]),
+    "flask_cookie_session_find_cookie": (
+        Result, [SessionConfigP, POINTER(Slice), c_size_t, POINTER(Buf), POINTER(c_bool)]),
+    "flask_cookie_session_open": (
+        Result,
+        [SessionConfigP, POINTER(Slice), c_size_t, c_uint64, POINTER(c_uint32), POINTER(SessionP),
+         POINTER(c_uint64)],
+    ),
+    "flask_cookie_session_free": (None, [SessionP]),
+    "flask_cookie_session_get_json": (Result, [SessionP, c_char_p, c_size_t, POINTER(Buf)]),
+    "flask_cookie_session_get_int64": (Result, [SessionP, c_char_p, c_size_t, POINTER(c_int64)]),
+    "flask_cookie_session_get_bool": (Result, [SessionP, c_char_p, c_size_t, POINTER(c_bool)]),
+    "flask_cookie_session_get_str": (Result, [SessionP, c_char_p, c_size_t, POINTER(Buf)]),
+    "flask_cookie_session_contains": (Result, [SessionP, c_char_p, c_size_t, POINTER(c_bool)]),
+    "flask_cookie_session_len": (c_size_t, [SessionP]),
+    "flask_cookie_session_to_json": (Result, [SessionP, POINTER(Buf)]),
+    "flask_cookie_session_set_json": (Result, [SessionP, c_char_p, c_size_t, c_char_p, c_size_t]),
+    "flask_cookie_session_set_int64": (Result, [SessionP, c_char_p, c_size_t, c_int64]),
+    "flask_cookie_session_set_bool": (Result, [SessionP, c_char_p, c_size_t, c_bool]),
+    "flask_cookie_session_set_str": (Result, [SessionP, c_char_p, c_size_t, c_char_p, c_size_t]),
+    "flask_cookie_session_remove": (Result, [SessionP, c_char_p, c_size_t, POINTER(c_bool)]),
+    "flask_cookie_session_clear": (Result, [SessionP]),
+    "flask_cookie_session_set_permanent": (Result, [SessionP, c_bool]),
+    "flask_cookie_session_permanent": (c_bool, [SessionP]),
+    "flask_cookie_session_mark_modified": (Result, [SessionP]),
+    "flask_cookie_session_touch": (Result, [SessionP]),
+    "flask_cookie_session_is_modified": (c_bool, [SessionP]),
+    "flask_cookie_session_is_accessed": (c_bool, [SessionP]),
+    "flask_cookie_session_find_cookie_into": (
+        Result,
+        [SessionConfigP, POINTER(Slice), c_size_t, POINTER(c_uint8), c_size_t, POINTER(c_size_t), POINTER(c_bool)],
+    ),
+    "flask_cookie_session_get_json_into": (
+        Result, [SessionP, c_char_p, c_size_t, POINTER(c_uint8), c_size_t, POINTER(c_size_t)]),
+    "flask_cookie_session_get_str_into": (
+        Result, [SessionP, c_char_p, c_size_t, POINTER(c_uint8), c_size_t, POINTER(c_size_t)]),
+    "flask_cookie_session_save_into": (
+        Result,
+        [SessionConfigP, SessionP, c_uint64, POINTER(c_uint32), POINTER(c_uint8), c_size_t, POINTER(c_size_t),
+         POINTER(c_bool)],
+    ),
+    "flask_cookie_session_save": (
+        Result, [SessionConfigP, SessionP, c_uint64, POINTER(c_uint32), POINTER(Buf), POINTER(c_bool)]),
 }
 
 
@@ -83,17 +158,18 @@ def library_file_name() -> str:
 
 
 def candidates() -> list[Path]:
-    """Where the library is looked for when ``FLASK_COOKIE_LIB`` is not set: the repository's
-    ``target/release`` then ``target/debug`` (this file is ``bindings/python/flask_cookie_ffi/``),
-    then the current directory's ``target/release`` and ``target/debug``."""
+    """Where the library is looked for when ``FLASK_COOKIE_LIB`` is not set: what cargo-c
+    builds (``cargo cbuild -p flask-cookie-ffi [--release]``, ``scripts/cbuild.sh``) in the
+    repository's ``target/<host triple>/release`` then ``.../debug`` (this file is
+    ``bindings/python/flask_cookie_ffi/``), then the same under the current directory."""
     name = library_file_name()
     roots = [Path(__file__).resolve().parents[3], Path.cwd()]
     out: list[Path] = []
     for root in roots:
         for profile in ("release", "debug"):
-            p = root / "target" / profile / name
-            if p not in out:
-                out.append(p)
+            for p in sorted((root / "target").glob(f"*/{profile}/{name}")):
+                if p not in out:
+                    out.append(p)
     return out
 
 
@@ -109,7 +185,7 @@ def find_library() -> Path:
             return p
     looked = ", ".join(str(p) for p in candidates())
     raise OSError(
-        f"libflask_cookie not found (looked in {looked}): run `cargo build --release` "
+        f"libflask_cookie not found (looked in {looked}): run `scripts/cbuild.sh --release` "
         f"or set {LIB_ENV} to the library's path"
     )
 

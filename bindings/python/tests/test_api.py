@@ -23,7 +23,7 @@ def header_functions() -> dict[str, int]:
     """name -> number of parameters, from include/flask_cookie.h."""
     text = (ROOT / "include" / "flask_cookie.h").read_text()
     out = {}
-    for m in re.finditer(r"^[a-z_ ]+\*?\s*\*?(flask_cookie_\w+)\(([^)]*)\);", text, re.M):
+    for m in re.finditer(r"^[a-z0-9_ ]+\*?\s*\*?(flask_cookie_\w+)\(([^)]*)\);", text, re.M):
         params = m.group(2).strip()
         out[m.group(1)] = 0 if params in ("", "void") else params.count(",") + 1
     return out
@@ -31,7 +31,7 @@ def header_functions() -> dict[str, int]:
 
 def test_every_header_function_is_declared_with_its_arity():
     funcs = header_functions()
-    assert len(funcs) == 21, funcs
+    assert len(funcs) == 63, funcs
     assert set(_native.PROTOTYPES) == set(funcs)
     for name, n in funcs.items():
         assert len(_native.PROTOTYPES[name][1]) == n, name
@@ -238,7 +238,8 @@ def test_library_location(monkeypatch, tmp_path):
         _native.find_library()
     monkeypatch.delenv(_native.LIB_ENV)
     found = _native.find_library()
-    assert found.name == _native.library_file_name() and found.parent.parent.name == "target"
+    # cargo-c's output: target/<host triple>/{release,debug}/libflask_cookie.so
+    assert found.name == _native.library_file_name() and found.parents[2].name == "target"
 
 
 def test_readme_example_runs(capsys):

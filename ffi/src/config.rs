@@ -1,9 +1,9 @@
 //! `flask_cookie_config`: a builder for a codec, starting from a preset.
 
-use crate::codec::{CodecBuilder, Limits, Preset};
-use crate::error::ConfigError;
-use crate::json::JsonOptions;
-use crate::signer::{Digest, KeyDerivation, SecretKey};
+use flask_cookie::codec::{CodecBuilder, Limits, Preset};
+use flask_cookie::error::ConfigError;
+use flask_cookie::json::JsonOptions;
+use flask_cookie::signer::{Digest, KeyDerivation, SecretKey};
 
 use super::buf::{flask_cookie_slice, slice_from_raw};
 use super::result::{fail, flask_cookie_result};

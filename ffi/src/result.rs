@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::fmt::{self, Write as _};
 
-use crate::error::{Error, PayloadError, SignatureError};
+use flask_cookie::error::{Error, PayloadError, SignatureError};
 
 /// The outcome of a call. The values are part of the ABI: explicit, never renumbered and never
 /// reused. Groups of a hundred follow itsdangerous's exceptions.
@@ -14,6 +14,11 @@ use crate::error::{Error, PayloadError, SignatureError};
 /// (`flask_cookie_result_is_bad_signature`). The cookies Flask answers with an HTTP 500 instead
 /// are validly signed: the `BAD_PAYLOAD_*` values (400 to 499, itsdangerous's `BadPayload`) and
 /// `TIMESTAMP_OUT_OF_RANGE` (600, a `ValueError` or `OverflowError` from Python's `datetime`).
+///
+/// The session API adds three families: 700 to 799 for reading a session key (`KEY_NOT_FOUND`,
+/// `WRONG_TYPE`...), 800 to 899 for the session layer's own failures (Flask's HTTP 500 when
+/// opening or saving, a cookie setting Werkzeug refuses), 900 to 999 for outputs into caller
+/// memory (`BUFFER_TOO_SMALL`).
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum flask_cookie_result {
@@ -62,6 +67,34 @@ pub enum flask_cookie_result {
     /// itsdangerous raises Python's `ValueError` or `OverflowError` (from `datetime`, with or
     /// without `max_age`), so Flask answers with an HTTP 500 rather than a new session.
     TimestampOutOfRange = 600,
+    /// The session has no such top-level key (Python: `key not in session`).
+    KeyNotFound = 700,
+    /// The key's value is not of the type asked for (for example a string asked for as an
+    /// integer).
+    WrongType = 701,
+    /// The key's value is an integer outside the range of `int64_t` (Python's integers are
+    /// unbounded).
+    IntOutOfRange = 702,
+    /// The key's value is a string holding a lone surrogate (valid in Python, not in UTF-8): read
+    /// it as tagged JSON instead, which escapes it.
+    StrNotUtf8 = 703,
+    /// The session cookie is validly signed and its payload decodes, but Python's `dict()` of it
+    /// fails (a list that is not of pairs, a number...): Flask answers with an HTTP 500.
+    SessionNotADict = 800,
+    /// `dict()` of the payload has a key that is not a string (`[[1, 2]]` gives `{1: 2}`):
+    /// Flask keeps such a session; this library cannot hold it and refuses it (only a cookie
+    /// signed with the app's key can carry one).
+    SessionNonTextKey = 801,
+    /// A session cookie setting that Werkzeug's `dump_cookie` refuses (a `SameSite` other than
+    /// `Strict`, `Lax` or `None`, a domain IDNA cannot encode): Flask would fail with an HTTP 500
+    /// at every response setting the cookie; refused once here, when building.
+    InvalidCookieSetting = 802,
+    /// Saving: the cookie cannot be written (a permanent session's `Expires`, `now` plus the
+    /// lifetime, after the year 9999): Flask answers with an HTTP 500 (`OverflowError`).
+    SaveCookieError = 803,
+    /// The caller's buffer is too small: `*len_out` holds the length needed (the only output
+    /// written on this failure); call again with a buffer at least that long.
+    BufferTooSmall = 900,
 }
 
 impl flask_cookie_result {
@@ -87,11 +120,20 @@ impl flask_cookie_result {
             DumpInvalidJson => "cannot dump: input is not tagged JSON\0",
             DumpUnsupported => "cannot dump: value not writable with these options\0",
             TimestampOutOfRange => "timestamp after the year 9999\0",
+            KeyNotFound => "no such key in the session\0",
+            WrongType => "the value is not of the type asked for\0",
+            IntOutOfRange => "the integer does not fit in int64_t\0",
+            StrNotUtf8 => "the string holds a lone surrogate (not UTF-8)\0",
+            SessionNotADict => "session payload is not a dict (Flask: HTTP 500)\0",
+            SessionNonTextKey => "session payload has a key that is not a string (unsupported)\0",
+            InvalidCookieSetting => "invalid session cookie setting\0",
+            SaveCookieError => "cannot write the session cookie\0",
+            BufferTooSmall => "buffer too small\0",
         }
     }
 
     /// Every value, in order (for tests and the message lookup).
-    pub(crate) const ALL: [flask_cookie_result; 18] = {
+    pub(crate) const ALL: [flask_cookie_result; 27] = {
         use flask_cookie_result::*;
         [
             Ok,
@@ -112,6 +154,15 @@ impl flask_cookie_result {
             DumpInvalidJson,
             DumpUnsupported,
             TimestampOutOfRange,
+            KeyNotFound,
+            WrongType,
+            IntOutOfRange,
+            StrNotUtf8,
+            SessionNotADict,
+            SessionNonTextKey,
+            InvalidCookieSetting,
+            SaveCookieError,
+            BufferTooSmall,
         ]
     };
 
@@ -133,8 +184,9 @@ impl From<&Error> for flask_cookie_result {
             Error::BadPayload(p) => p.into(),
             Error::Dump(_) => R::DumpUnsupported,
             Error::Config(_) => R::InvalidConfig,
-            // Only the typed Rust API (feature `serde`) makes it; the C ABI never does.
-            Error::Serde(_) => R::DumpUnsupported,
+            // `Error` is `#[non_exhaustive]`: an error the core adds later, until it gets its
+            // own value here. Never a bad-signature value (that would start a new session).
+            _ => R::InvalidArgument,
         }
     }
 }
@@ -149,6 +201,8 @@ impl From<&PayloadError> for flask_cookie_result {
             PayloadError::Utf8 { .. } => R::BadPayloadUtf8,
             PayloadError::Json(_) => R::BadPayloadJson,
             PayloadError::Tag(_) => R::BadPayloadTag,
+            // `#[non_exhaustive]`: a payload error the core adds later is still a bad payload.
+            _ => R::BadPayloadJson,
         }
     }
 }

@@ -5,11 +5,11 @@
 /// never unwinds into C.
 macro_rules! ffi_panic_boundary {
     ($($body:tt)*) => {{
-        let run = || -> $crate::ffi::result::flask_cookie_result { $($body)* };
+        let run = || -> $crate::result::flask_cookie_result { $($body)* };
         match ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(run)) {
             Ok(result) => result,
-            Err(_) => $crate::ffi::result::fail(
-                $crate::ffi::result::flask_cookie_result::Panic,
+            Err(_) => $crate::result::fail(
+                $crate::result::flask_cookie_result::Panic,
                 format_args!("internal error: a panic was caught at the C boundary (please report it)"),
             ),
         }
@@ -33,8 +33,8 @@ macro_rules! check_not_null {
     ($($ptr:ident),+ $(,)?) => {
         $(
             if $ptr.is_null() {
-                return $crate::ffi::result::fail(
-                    $crate::ffi::result::flask_cookie_result::NullArgument,
+                return $crate::result::fail(
+                    $crate::result::flask_cookie_result::NullArgument,
                     format_args!("argument `{}` is NULL", stringify!($ptr)),
                 );
             }
@@ -52,10 +52,10 @@ macro_rules! try_slice {
         // SAFETY: the enclosing function's contract (its `# Safety` section) makes the caller
         // promise that a non-NULL `$ptr` points to `$len` readable bytes, valid and unchanged
         // for the duration of the call; `slice_from_raw` checks NULL and the length.
-        match unsafe { $crate::ffi::buf::slice_from_raw($ptr, $len) } {
+        match unsafe { $crate::buf::slice_from_raw($ptr, $len) } {
             Ok(slice) => slice,
             Err(result) => {
-                return $crate::ffi::result::fail(
+                return $crate::result::fail(
                     result,
                     format_args!(
                         "argument `{}` is NULL with a length of {} or its length is too large",

@@ -1,7 +1,7 @@
 //! `flask_cookie_codec`: a configured codec; open, verify and dump.
 
-use crate::codec::Codec;
-use crate::error::Error;
+use flask_cookie::codec::Codec;
+use flask_cookie::error::Error;
 
 use super::buf::flask_cookie_buf;
 use super::config::flask_cookie_config;

@@ -1,6 +1,6 @@
 //! The unverified decode, for debugging only.
 
-use crate::codec::{decode_unverified, Limits};
+use flask_cookie::codec::{decode_unverified, Limits};
 
 use super::buf::flask_cookie_buf;
 use super::result::{fail_with, flask_cookie_result};

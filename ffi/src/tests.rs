@@ -91,6 +91,15 @@ fn result_values_are_the_documented_abi() {
         (R::DumpInvalidJson, 500),
         (R::DumpUnsupported, 501),
         (R::TimestampOutOfRange, 600),
+        (R::KeyNotFound, 700),
+        (R::WrongType, 701),
+        (R::IntOutOfRange, 702),
+        (R::StrNotUtf8, 703),
+        (R::SessionNotADict, 800),
+        (R::SessionNonTextKey, 801),
+        (R::InvalidCookieSetting, 802),
+        (R::SaveCookieError, 803),
+        (R::BufferTooSmall, 900),
     ];
     assert_eq!(expected.len(), R::ALL.len());
     for (r, n) in expected {
@@ -104,6 +113,15 @@ fn result_values_are_the_documented_abi() {
         .filter(|&n| flask_cookie_result_is_bad_signature(n))
         .collect();
     assert_eq!(bad_sig, [100, 101, 200, 300]);
+}
+
+#[test]
+fn version_number_is_the_crate_version() {
+    let want = env!("CARGO_PKG_VERSION_MAJOR").parse::<u32>().unwrap() * 10000
+        + env!("CARGO_PKG_VERSION_MINOR").parse::<u32>().unwrap() * 100
+        + env!("CARGO_PKG_VERSION_PATCH").parse::<u32>().unwrap();
+    assert_eq!(flask_cookie_version_number(), want);
+    assert_eq!(FLASK_COOKIE_VERSION_NUMBER, want);
 }
 
 #[test]
