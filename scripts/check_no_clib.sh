@@ -36,6 +36,8 @@ if grep -q "flask-cookie-ffi" "$out/tree.txt"; then
     echo "error: flask-cookie-ffi is a dependency of a crate that depends on flask-cookie" >&2
     exit 1
 fi
+# The core is rebuilt each time (its dependencies are cached), so that its rustc call is seen.
+(cd "$scratch" && CARGO_TARGET_DIR="$out/target" cargo clean -q -p flask-cookie 2>/dev/null) || true
 (cd "$scratch" && CARGO_TARGET_DIR="$out/target" cargo build -v 2>&1) >"$out/build.log" || { cat "$out/build.log" >&2; exit 1; }
 if grep -E "Running .*--crate-type (cdylib|staticlib)" "$out/build.log"; then
     echo "error: building a dependent of flask-cookie emits a C library (above)" >&2
@@ -45,5 +47,6 @@ if find "$out/target" -name 'libflask_cookie*.so*' -o -name 'libflask_cookie*.a'
     echo "error: a libflask_cookie C library was built (above)" >&2
     exit 1
 fi
-crate_types=$(grep -oE "Running .*rustc --crate-name flask_cookie [^ ]+ [^`]*" "$out/build.log" | grep -oE -- "--crate-type [a-z-]+" | sort -u | tr '\n' ' ')
+crate_types=$(grep -E "rustc --crate-name flask_cookie " "$out/build.log" | grep -oE -- "--crate-type [a-z-]+" | sort -u | tr '\n' ' ' || true)
+[ -n "$crate_types" ] || { echo "error: no rustc call of flask_cookie in the build log" >&2; exit 1; }
 echo "ok: a crate depending on flask-cookie builds it as: ${crate_types:-?}; no cdylib, no staticlib, no flask-cookie-ffi"

@@ -7,7 +7,8 @@
 //! are known codes with a message; outputs are written only on success; `open` succeeds exactly
 //! when `verify` does and the payload decodes, with the same signing time; what `dump` writes,
 //! `open` reads back to JSON that dumps to the same cookie; the last error is readable; every
-//! buffer is freed (leaks are findings under the fuzzer's leak checker).
+//! buffer is freed (leaks are findings under the fuzzer's leak checker). Then the session API
+//! (`session_round`) on the same input.
 #![no_main]
 
 use arbitrary::{Result, Unstructured};
@@ -21,6 +22,9 @@ use flask_cookie_ffi::decode::flask_cookie_decode_unverified;
 use flask_cookie_ffi::result::{
     flask_cookie_last_error, flask_cookie_result_is_bad_signature, flask_cookie_result_message,
 };
+use flask_cookie_ffi::session::*;
+use flask_cookie_ffi::session_builder::*;
+use flask_cookie_ffi::session_config::*;
 use flask_cookie_ffi::{
     flask_cookie_buf, flask_cookie_codec, flask_cookie_config, flask_cookie_result as R,
     flask_cookie_slice,
@@ -293,6 +297,209 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     Ok(())
 }
 
+/// The session API: settings, `Cookie` headers, operations and a saving time drawn from the
+/// input. Checked: no `PANIC`; outputs written only on success; `save_into` gives `save`'s
+/// bytes, or `BUFFER_TOO_SMALL` with their length; every handle and buffer freed.
+fn session_round(u: &mut Unstructured<'_>) -> Result<()> {
+    let key = b"test key";
+    let slice = flask_cookie_slice {
+        data: key.as_ptr(),
+        len: key.len(),
+    };
+    let mut cfg: *mut flask_cookie_config = std::ptr::null_mut();
+    let mut b: *mut flask_cookie_session_builder = std::ptr::null_mut();
+    unsafe {
+        assert_eq!(flask_cookie_config_new(0, &mut cfg), R::Ok);
+        assert_eq!(flask_cookie_config_set_keys(cfg, &slice, 1), R::Ok);
+        assert_eq!(flask_cookie_session_builder_new(cfg, &mut b), R::Ok);
+        flask_cookie_config_free(cfg);
+    }
+    let texts: Vec<Vec<u8>> = (0..5)
+        .map(|_| u.arbitrary::<Vec<u8>>())
+        .collect::<Result<_>>()?;
+    unsafe {
+        if u.arbitrary()? {
+            no_panic(
+                flask_cookie_session_builder_set_cookie_name(b, texts[0].as_ptr(), texts[0].len()),
+                "name",
+            );
+        }
+        if u.arbitrary()? {
+            no_panic(
+                flask_cookie_session_builder_set_domain(b, texts[1].as_ptr(), texts[1].len()),
+                "domain",
+            );
+        }
+        if u.arbitrary()? {
+            no_panic(
+                flask_cookie_session_builder_set_samesite(b, texts[2].as_ptr(), texts[2].len()),
+                "samesite",
+            );
+        }
+        if u.arbitrary()? {
+            no_panic(
+                flask_cookie_session_builder_set_path(b, texts[3].as_ptr(), texts[3].len()),
+                "path",
+            );
+        }
+        no_panic(
+            flask_cookie_session_builder_set_lifetime(b, u.arbitrary()?),
+            "lifetime",
+        );
+        no_panic(
+            flask_cookie_session_builder_set_refresh_each_request(b, u.arbitrary()?),
+            "refresh",
+        );
+    }
+    let mut config: *mut flask_cookie_session_config = std::ptr::null_mut();
+    let r = no_panic(
+        unsafe { flask_cookie_session_builder_build(b, &mut config) },
+        "build",
+    );
+    unsafe { flask_cookie_session_builder_free(b) };
+    if r != R::Ok {
+        assert!(config.is_null(), "config written on failure");
+        return Ok(());
+    }
+    let headers: Vec<Vec<u8>> = (0..u.int_in_range(0..=3usize)?)
+        .map(|_| u.arbitrary())
+        .collect::<Result<_>>()?;
+    let hs: Vec<flask_cookie_slice> = headers
+        .iter()
+        .map(|h| flask_cookie_slice {
+            data: h.as_ptr(),
+            len: h.len(),
+        })
+        .collect();
+    let now: u64 = u.int_in_range(0..=300_000_000_000u64)?;
+    let mut state = 99u32;
+    let mut s: *mut flask_cookie_session = std::ptr::null_mut();
+    let r = no_panic(
+        unsafe {
+            flask_cookie_session_open(
+                config,
+                hs.as_ptr(),
+                hs.len(),
+                now,
+                &mut state,
+                &mut s,
+                std::ptr::null_mut(),
+            )
+        },
+        "open",
+    );
+    if r != R::Ok {
+        assert!(s.is_null() && state == 99, "outputs written on failure");
+        unsafe { flask_cookie_session_config_free(config) };
+        return Ok(());
+    }
+    assert!(state <= 4);
+    for _ in 0..u.int_in_range(0..=6usize)? {
+        let k: Vec<u8> = u.arbitrary()?;
+        let v: Vec<u8> = u.arbitrary()?;
+        let mut buf = empty_buf();
+        unsafe {
+            match u.int_in_range(0..=7u8)? {
+                0 => {
+                    if no_panic(
+                        flask_cookie_session_get_json(s, k.as_ptr(), k.len(), &mut buf),
+                        "get_json",
+                    ) == R::Ok
+                    {
+                        take(&mut buf);
+                    } else {
+                        assert!(buf.data.is_null());
+                    }
+                }
+                1 => {
+                    no_panic(
+                        flask_cookie_session_set_json(s, k.as_ptr(), k.len(), v.as_ptr(), v.len()),
+                        "set_json",
+                    );
+                }
+                2 => {
+                    no_panic(
+                        flask_cookie_session_set_str(s, k.as_ptr(), k.len(), v.as_ptr(), v.len()),
+                        "set_str",
+                    );
+                }
+                3 => {
+                    no_panic(
+                        flask_cookie_session_set_int64(s, k.as_ptr(), k.len(), u.arbitrary()?),
+                        "set_int64",
+                    );
+                }
+                4 => {
+                    no_panic(
+                        flask_cookie_session_remove(s, k.as_ptr(), k.len(), std::ptr::null_mut()),
+                        "remove",
+                    );
+                }
+                5 => {
+                    no_panic(flask_cookie_session_clear(s), "clear");
+                }
+                6 => {
+                    no_panic(
+                        flask_cookie_session_set_permanent(s, u.arbitrary()?),
+                        "permanent",
+                    );
+                }
+                _ => {
+                    let mut out = 0i64;
+                    no_panic(
+                        flask_cookie_session_get_int64(s, k.as_ptr(), k.len(), &mut out),
+                        "get_int64",
+                    );
+                }
+            }
+        }
+    }
+    let (mut action, mut vary) = (99u32, false);
+    let mut header = empty_buf();
+    let r = no_panic(
+        unsafe { flask_cookie_session_save(config, s, now, &mut action, &mut header, &mut vary) },
+        "save",
+    );
+    if r == R::Ok {
+        let want = take(&mut header);
+        assert!(action <= 2 && (action == 0) == want.is_empty());
+        let cap = u.int_in_range(0..=want.len() + 1)?;
+        let mut mem = vec![0u8; cap];
+        let (mut a2, mut v2, mut len) = (99u32, !vary, 0usize);
+        let r2 = no_panic(
+            unsafe {
+                flask_cookie_session_save_into(
+                    config,
+                    s,
+                    now,
+                    &mut a2,
+                    mem.as_mut_ptr(),
+                    cap,
+                    &mut len,
+                    &mut v2,
+                )
+            },
+            "save_into",
+        );
+        assert_eq!(len, want.len());
+        if cap >= want.len() {
+            assert!(r2 == R::Ok && a2 == action && v2 == vary && mem[..len] == want[..]);
+        } else {
+            assert!(r2 == R::BufferTooSmall && a2 == 99 && v2 == !vary);
+        }
+    } else {
+        assert!(
+            header.data.is_null() && action == 99,
+            "outputs written on failure"
+        );
+    }
+    unsafe {
+        flask_cookie_session_free(s);
+        flask_cookie_session_config_free(config);
+    }
+    Ok(())
+}
+
 fuzz_target!(|data: &[u8]| {
     // Every result code has a message, known or not.
     if let Some(chunk) = data.get(..4) {
@@ -300,4 +507,5 @@ fuzz_target!(|data: &[u8]| {
         assert!(!flask_cookie_result_message(code).is_null());
     }
     let _ = run(&mut Unstructured::new(data));
+    let _ = session_round(&mut Unstructured::new(data));
 });

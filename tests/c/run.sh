@@ -197,8 +197,8 @@ for v in shared static; do
     if [ "$v" = shared ]; then link=("${SHARED[@]}"); else link=("${STATIC[@]}"); fi
     gcc "${CFLAGS[@]}" "$OUT/readme_session.c" "${link[@]}" -o "$OUT/readme_session.$v"
     got=$("$OUT/readme_session.$v")
-    want=$(printf 'state 1, a = 1, action 1, vary 1\nSet-Cookie: %s' "$want_cookie")
-    [ "$got" = "$want" ] || { echo "FAIL README session example ($v): $got, Flask: $want_cookie" >&2; exit 1; }
+    want_session=$(printf 'state 1, a = 1, action 1, vary 1\nSet-Cookie: %s' "$want_cookie")
+    [ "$got" = "$want_session" ] || { echo "FAIL README session example ($v): $got, Flask: $want_cookie" >&2; exit 1; }
     echo "-- readme_session.$v: Flask's Set-Cookie"
 done
 
@@ -228,7 +228,7 @@ fi
 step "pkg-config: cargo cinstall into a temporary prefix (DESTDIR staging), then link the example with it"
 prefix="$OUT/prefix"
 stage="$OUT/stage"
-cargo cinstall --quiet -p flask-cookie-ffi "${cargo_profile[@]}" --prefix "$prefix" --libdir "$prefix/lib" --destdir "$stage" >/dev/null
+cargo cinstall -p flask-cookie-ffi "${cargo_profile[@]}" --prefix "$prefix" --libdir "$prefix/lib" --destdir "$stage" >"$OUT/cinstall.log" 2>&1 || { cat "$OUT/cinstall.log" >&2; exit 1; }
 # DESTDIR staging: the files land under $stage$prefix, the .pc file names $prefix.
 root="$stage$prefix"
 ls "$root/include/flask_cookie.h" "$root/lib/libflask_cookie.a" "$root/lib/libflask_cookie.so" \
