@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Tests the LuaJIT binding (bindings/lua/flask_cookie.lua) against real Flask's answers: builds
 # the C library with cargo-c, writes the case file (tests/c/session_cases.py, real Flask), runs
-# the test with Debian's luajit.
+# the test with LuaJIT (Debian's luajit2: its luajit package conflicts with libnginx-mod-http-lua).
 #
 #   bash bindings/lua/run.sh            # debug library
 #   PROFILE=release bash bindings/lua/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-command -v luajit >/dev/null || { echo "bindings/lua/run.sh needs luajit (apt-get install -y luajit)" >&2; exit 1; }
+command -v luajit >/dev/null || { echo "bindings/lua/run.sh needs luajit (apt-get install -y luajit2)" >&2; exit 1; }
 flags=()
 [ "${PROFILE:-debug}" = release ] && flags=(--release)
 lib=$(bash scripts/cbuild.sh "${flags[@]}")
