@@ -114,9 +114,25 @@ fn hex4(b: &[u8]) -> Option<u32> {
     })
 }
 
+/// The bytes that end a plain run of string text: `"`, `\\` and control characters.
+// Indexing in a constant: an index out of range would fail the build, never a run.
+#[allow(clippy::indexing_slicing)]
+static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 #[inline]
 fn string_stop(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+    b.iter()
+        .position(|&c| STOP.get(usize::from(c)).copied().unwrap_or(true))
 }
 
 /// A key that, first in an object, may make it a tag (or a private `deserialize_any` form).
