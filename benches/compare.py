@@ -275,7 +275,8 @@ def services_checks(path: Path) -> list:
     a = f"axum example service /api/visit ≥{AXUM_VS_FLASK}× Flask under gunicorn (req/s)"
     b = f"session layer cost < {LAYER_COST * 100:.0f} % (axum /api/visit with vs without sessions)"
     if not path.exists():
-        pointer = f" — run benches/services_load.sh (branch web); reads {path}"
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        pointer = f" — measured by benches/services_load.sh (branch web); reads {shown}"
         return [(a + pointer, None, None, "×"), (b + pointer, None, None, "%")]
     r = json.loads(path.read_text())
     when = r.get("measured_at", "?")

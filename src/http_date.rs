@@ -124,9 +124,19 @@ pub(crate) fn parse_canonical(s: &str) -> Option<DateTime> {
     let days = days_from_civil(i64::from(year), month, day);
     let secs = days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
     let dt = DateTime::from_unix(secs)?;
-    let mut written = String::with_capacity(29);
-    format(dt, &mut written);
-    (written == s).then_some(dt)
+    // What `format(dt)` writes around the fields checked above (the day name of `dt`, the
+    // separators): compared in place rather than by writing it.
+    let weekday = (days + 3).rem_euclid(7) as usize;
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    let written = b.get(..3) == DAY_NAMES.get(weekday).map(|d| d.as_bytes())
+        && b.get(3..5) == Some(b", ".as_slice())
+        && at(7, b' ')
+        && at(11, b' ')
+        && at(16, b' ')
+        && at(19, b':')
+        && at(22, b':')
+        && b.get(25..) == Some(b" GMT".as_slice());
+    written.then_some(dt)
 }
 
 /// Werkzeug's `parse_date`: `None` when Python returns `None`.

@@ -111,6 +111,27 @@ fn mutate(json: &str, at: usize, op: u8, byte: u8) -> Option<String> {
     String::from_utf8(b).ok()
 }
 
+/// `T` from `text` by the fast path alone agrees with `T` from the reader's value.
+fn typed_agree<T>(codec: &Codec, text: &str) -> Result<(), TestCaseError>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize,
+{
+    let Some(fast) = flask_cookie::serde::__fast_path::<T>(text, true, 400) else {
+        return Ok(());
+    };
+    let read = flask_cookie::json::read(text, true, 400).expect("the fast path accepted it");
+    let exact: T = flask_cookie::serde::from_value(&read)
+        .map_err(|e| TestCaseError::fail(format!("exact path refused {text}: {e}")))?;
+    let a = codec
+        .to_json(&flask_cookie::serde::to_value(&fast).unwrap())
+        .unwrap();
+    let b = codec
+        .to_json(&flask_cookie::serde::to_value(&exact).unwrap())
+        .unwrap();
+    prop_assert_eq!(a, b, "{}", text);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -159,6 +180,28 @@ proptest! {
         if let Some(f) = &fast {
             let e = exact.as_ref().expect("the fast path accepted what the reader refuses");
             prop_assert_eq!(codec.to_json(f).unwrap(), codec.to_json(e).unwrap());
+        }
+        // Skipping (fields a type does not name) validates as the reader does.
+        if flask_cookie::serde::__fast_path::<serde::de::IgnoredAny>(&json, true, 400).is_some() {
+            prop_assert!(exact.is_ok(), "skipped what the reader refuses: {json}");
+        }
+        if flask_cookie::serde::__fast_path::<std::collections::BTreeMap<String, serde::de::IgnoredAny>>(&json, true, 400).is_some() {
+            prop_assert!(exact.is_ok(), "skipped what the reader refuses: {json}");
+        }
+        // The typed forms of the tags, on each entry: where the fast path decides, the exact
+        // path (from the reader's value) gives the same.
+        if let Ok(Value::Dict(d)) = &exact {
+            for (_, v) in d.iter() {
+                let Ok(text) = codec.to_json(v) else { continue };
+                typed_agree::<flask_cookie::serde::Bytes>(&codec, &text)?;
+                typed_agree::<flask_cookie::serde::Markup>(&codec, &text)?;
+                typed_agree::<flask_cookie::serde::Uuid>(&codec, &text)?;
+                typed_agree::<flask_cookie::serde::DateTime>(&codec, &text)?;
+                typed_agree::<flask_cookie::serde::Tuple<Vec<Value>>>(&codec, &text)?;
+                typed_agree::<Vec<Value>>(&codec, &text)?;
+                typed_agree::<(Value, Value)>(&codec, &text)?;
+                typed_agree::<Option<String>>(&codec, &text)?;
+            }
         }
         // The public entry point: the reader's verdict, and the value it gives.
         match (flask_cookie::serde::from_json::<Value>(&json), &exact) {

@@ -114,9 +114,46 @@ fn hex4(b: &[u8]) -> Option<u32> {
     })
 }
 
+/// The bytes that end a plain run of string text: `"`, `\\` and control characters.
+// Indexing in a constant: an index out of range would fail the build, never a run.
+#[allow(clippy::indexing_slicing)]
+static STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
+/// The offset of the first byte of `b` that ends a plain run of string text, eight bytes at a
+/// time: the lowest byte flagged by the classic "has zero byte" / "has byte less than" word
+/// tests is exact (a false flag can only sit above a true one), then byte by byte for the tail.
 #[inline]
 fn string_stop(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let q = w ^ (LO * u64::from(b'"'));
+        let s = w ^ (LO * u64::from(b'\\'));
+        let m = ((q.wrapping_sub(LO) & !q)
+            | (s.wrapping_sub(LO) & !s)
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI;
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let tail = b.get(i..)?;
+    tail.iter()
+        .position(|&c| STOP.get(usize::from(c)).copied().unwrap_or(true))
+        .map(|p| i + p)
 }
 
 /// A key that, first in an object, may make it a tag (or a private `deserialize_any` form).
@@ -382,6 +419,114 @@ impl<'de> Fast<'de> {
         Ok(Open::Key(key))
     }
 
+    /// At `{` whose first key is special: when it is a tag key followed by a child in the form
+    /// Flask writes (a list for `" t"`, a string for the others) and the object closes after
+    /// it, consumes the object, validating it as the reader would, and gives the tag and what
+    /// the child was read as. Otherwise leaves `pos` at the `{` and gives `None` (the exact
+    /// reader's case). Nested children (`" t"`'s list) are left for the caller: `pos` is then
+    /// at the `[`, inside the tag's level, and the caller must call [`Fast::tag_end`].
+    fn tag_head(&mut self) -> Result<Option<(&'static str, Child<'de>)>, Bail> {
+        if !self.tagged {
+            return Ok(None);
+        }
+        let start = self.pos;
+        let depth = self.depth;
+        let rewind = |f: &mut Fast<'de>| {
+            f.pos = start;
+            f.depth = depth;
+            Ok(None)
+        };
+        self.enter()?;
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() != Some(b'"') {
+            return rewind(self);
+        }
+        let key = self.string()?;
+        let Some(tag) = crate::tag::TAG_KEYS
+            .iter()
+            .copied()
+            .find(|t| *t == key.as_str() && *t != " di")
+        else {
+            return rewind(self);
+        };
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return rewind(self);
+        }
+        self.pos += 1;
+        self.skip_ws();
+        match (tag, self.peek()) {
+            (" t", Some(b'[')) => Ok(Some((tag, Child::List))),
+            (" t", _) => rewind(self),
+            (_, Some(b'"')) => {
+                let child = self.string()?;
+                // The object must close here: one key, so a tag.
+                self.skip_ws();
+                if self.peek() != Some(b'}') {
+                    return rewind(self);
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                match child {
+                    Str::Borrowed(c) => Ok(Some((tag, Child::Str(c)))),
+                    // Escapes in a tag's string: not what Flask writes.
+                    Str::Owned(_) => rewind(self),
+                }
+            }
+            _ => rewind(self),
+        }
+    }
+
+    /// After a `" t"` tag's list: the object must close (one key).
+    fn tag_end(&mut self) -> Result<(), Bail> {
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            Ok(())
+        } else {
+            // More keys: not a tag after all; the exact path's.
+            self.bail()
+        }
+    }
+
+    /// Skips (validating) the tagged value at `{` when [`Fast::tag_head`] reads it; `false`
+    /// (nothing consumed) when the exact reader must.
+    fn skip_tag(&mut self) -> Result<bool, Bail> {
+        let start = self.pos;
+        let depth = self.depth;
+        let Some((tag, child)) = self.tag_head()? else {
+            return Ok(false);
+        };
+        let valid = match (tag, child) {
+            (_, Child::List) => {
+                self.skip_value()?;
+                self.skip_ws();
+                if self.peek() != Some(b'}') {
+                    self.pos = start;
+                    self.depth = depth;
+                    return Ok(false);
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                true
+            }
+            (" m", Child::Str(_)) => true,
+            (" b", Child::Str(c)) => b64decode(c).is_some(),
+            (" u", Child::Str(c)) => c.len() == 32 && c.bytes().all(|b| b.is_ascii_hexdigit()),
+            (" d", Child::Str(c)) => crate::http_date::parse_canonical(c).is_some(),
+            _ => false,
+        };
+        if !valid {
+            // Not the form Flask writes (or not valid): the exact reader decides.
+            self.pos = start;
+            self.depth = depth;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
     /// The value at `pos` read by the exact reader (a tagged value), as a [`Value`].
     fn exact_value(&mut self) -> Result<Value, Bail> {
         match read_prefix(self.s, self.pos, self.tagged, self.max_depth, self.depth) {
@@ -419,7 +564,9 @@ impl<'de> Fast<'de> {
                 Some(b'{') => match self.open_object()? {
                     Open::Empty => {}
                     Open::Special => {
-                        self.exact_value()?;
+                        if !self.skip_tag()? {
+                            self.exact_value()?;
+                        }
                     }
                     Open::Key(_) => {
                         self.skip_stack.push(true);
@@ -499,6 +646,23 @@ impl<'de> Fast<'de> {
         self.depth -= 1;
         Ok(())
     }
+}
+
+/// The `" b"` tag's `b64decode(s)`, as the reader's untagging does it (ASCII only).
+fn b64decode(s: &str) -> Option<Vec<u8>> {
+    if s.is_ascii() {
+        crate::encoding::python_b64decode(s.as_bytes())
+    } else {
+        None
+    }
+}
+
+/// A tag's child as [`Fast::tag_head`] found it.
+enum Child<'de> {
+    /// `[`: the list is next.
+    List,
+    /// A string without escapes (consumed, and the object closed).
+    Str(&'de str),
 }
 
 enum Open<'de> {
@@ -699,17 +863,43 @@ impl<'de> Deserializer<'de> for &mut Fast<'de> {
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
-        self.tagged_only(|d| d.deserialize_bytes(visitor))
+        self.deserialize_byte_buf(visitor)
     }
 
     fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
+        if self.peek() == Some(b'{') {
+            let start = (self.pos, self.depth);
+            match self.tag_head()? {
+                Some((" b", Child::Str(c))) => {
+                    if let Some(b) = b64decode(c) {
+                        return visitor.visit_byte_buf(b);
+                    }
+                }
+                Some((_, Child::List)) => return self.bail(),
+                _ => {}
+            }
+            (self.pos, self.depth) = start;
+        }
         self.tagged_only(|d| d.deserialize_byte_buf(visitor))
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Bail> {
         match self.peek() {
             Some(b'[') => self.visit_seq(visitor),
-            Some(b'{') => self.tagged_only(|d| d.deserialize_seq(visitor)),
+            Some(b'{') => {
+                let start = (self.pos, self.depth);
+                match self.tag_head()? {
+                    Some((" t", Child::List)) => {
+                        let v = self.visit_seq(visitor)?;
+                        self.tag_end()?;
+                        return Ok(v);
+                    }
+                    Some(_) => return self.bail(),
+                    None => {}
+                }
+                (self.pos, self.depth) = start;
+                self.tagged_only(|d| d.deserialize_seq(visitor))
+            }
             _ => self.bail(),
         }
     }
@@ -757,6 +947,36 @@ impl<'de> Deserializer<'de> for &mut Fast<'de> {
     ) -> Result<V::Value, Bail> {
         match name {
             marker::TUPLE | marker::MARKUP | marker::UUID | marker::DATETIME => {
+                if self.peek() == Some(b'{') {
+                    let start = (self.pos, self.depth);
+                    match (name, self.tag_head()?) {
+                        (marker::TUPLE, Some((" t", Child::List))) => {
+                            let v = visitor.visit_newtype_struct(&mut *self)?;
+                            self.tag_end()?;
+                            return Ok(v);
+                        }
+                        (marker::MARKUP, Some((" m", Child::Str(c)))) => {
+                            return visitor.visit_newtype_struct(
+                                de::value::BorrowedStrDeserializer::<Bail>::new(c),
+                            );
+                        }
+                        (marker::UUID, Some((" u", Child::Str(c)))) => {
+                            if let Ok(u) = u128::from_str_radix(c, 16) {
+                                if c.len() == 32 && c.bytes().all(|b| b.is_ascii_hexdigit()) {
+                                    return visitor.visit_u128(u);
+                                }
+                            }
+                        }
+                        (marker::DATETIME, Some((" d", Child::Str(c)))) => {
+                            if let Some(dt) = crate::http_date::parse_canonical(c) {
+                                return visitor.visit_i64(dt.unix());
+                            }
+                        }
+                        (_, Some((_, Child::List))) => return self.bail(),
+                        _ => {}
+                    }
+                    (self.pos, self.depth) = start;
+                }
                 self.tagged_only(|d| d.deserialize_newtype_struct(name, visitor))
             }
             _ => visitor.visit_newtype_struct(self),
@@ -808,6 +1028,31 @@ impl<'de> Fast<'de> {
                 self.pos = start;
                 self.depth = depth;
                 self.bail()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The word-at-a-time scan finds what a byte-by-byte scan finds, at every offset and
+    /// alignment, for every byte value.
+    #[test]
+    fn string_stop_is_the_first_stop_byte() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        for len in 0..20 {
+            for at in 0..=len {
+                for stop in 0..=255u8 {
+                    let mut b = vec![b'a'; len];
+                    // Bytes above 0x7f and just above the stops around it.
+                    for (k, x) in b.iter_mut().enumerate() {
+                        *x = [b'a', 0x80, 0xff, b'!', b'#', 0x20, 0x5b, 0x5d][k % 8];
+                    }
+                    if at < len {
+                        b[at] = stop;
+                    }
+                    assert_eq!(super::string_stop(&b), naive(&b), "{b:?}");
+                }
             }
         }
     }
