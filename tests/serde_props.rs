@@ -4,74 +4,30 @@
 //! value writes the cookie `dump` writes.
 #![cfg(feature = "serde")]
 
-use flask_cookie::{Codec, DateTime, Dict, Int, Text, Value};
+use flask_cookie::{Codec, Value};
 use proptest::prelude::*;
 
-const YEAR_100: i64 = -59_011_459_200;
+mod common;
 
-fn text() -> impl Strategy<Value = Text> {
-    prop_oneof![
-        "[ -~\\t\\n\\x00\\x1f\\x7f\"\\\\]{0,12}".prop_map(|s| Text::from(s.as_str())),
-        prop::collection::vec(0u32..=0x10FFFF, 0..8)
-            .prop_map(|cps| Text::from_code_points(cps).unwrap_or_default()),
-        prop::sample::select(vec![
-            " t",
-            " di",
-            " b",
-            " m",
-            " u",
-            " d",
-            " x",
-            "t",
-            "$flask_cookie::Int",
-            "$flask_cookie::Wtf8",
-            "a",
-            "b",
-            "user_id",
-        ])
-        .prop_map(Text::from),
-    ]
-}
-
-fn leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(Value::None),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        "-?[1-9][0-9]{18,60}".prop_map(|s| Value::Int(Int::from_decimal(&s).unwrap())),
-        any::<f64>().prop_map(Value::Float),
-        prop::sample::select(vec![
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            -0.0,
-            1e16,
-            1e-5
-        ])
-        .prop_map(Value::Float),
-        text().prop_map(Value::Str),
-        prop::collection::vec(any::<u8>(), 0..12).prop_map(Value::Bytes),
-        text().prop_map(Value::Markup),
-        any::<u128>().prop_map(Value::Uuid),
-        (YEAR_100..=DateTime::MAX_UNIX)
-            .prop_map(|s| Value::DateTime(DateTime::from_unix(s).unwrap())),
-    ]
-}
-
-fn value() -> impl Strategy<Value = Value> {
-    leaf().prop_recursive(4, 48, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::List),
-            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Tuple),
-            prop::collection::vec((text(), inner), 0..5)
-                .prop_map(|entries| Value::Dict(Dict::from_entries(entries))),
-        ]
-    })
-}
+/// Keys that look like tags or like the crate's serde markers, and common names, drawn often.
+const KEYS: &[&str] = &[
+    " t",
+    " di",
+    " b",
+    " m",
+    " u",
+    " d",
+    " x",
+    "t",
+    "$flask_cookie::Int",
+    "$flask_cookie::Wtf8",
+    "a",
+    "b",
+    "user_id",
+];
 
 fn session() -> impl Strategy<Value = Value> {
-    prop::collection::vec((text(), value()), 0..6)
-        .prop_map(|entries| Value::Dict(Dict::from_entries(entries)))
+    common::values::session(KEYS)
 }
 
 /// A key somewhere holds a lone surrogate (a Rust `String` key cannot).
