@@ -146,7 +146,7 @@ for text in ['[1]', 'null', '{" t":["a",1]}']:
     show("NON_DICT_" + text.encode().hex(), c)
     print("# Flask loads:", repr(flask_open(c)), "| request:", flask_status(c)[0])
 
-# 7. An itsdangerous token holding a lone surrogate (tests/cli.rs).
+# 7. An itsdangerous token holding a lone surrogate (cli/tests/cli.rs).
 t = sign_raw('{"a":"x\\udc00y","b":"\\ud83d\\ude00\\u00e9"}',
              serializer=itsdangerous.URLSafeTimedSerializer(KEY))
 show("LONE_SURROGATE_TOKEN", t)
