@@ -14,6 +14,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+# The Python venv with the pinned Flask (scripts/setup-env.sh): every python3 below runs in it.
+source scripts/setup-env.sh
 duration="${1:-5}"
 rounds="${2:-3}"
 conns="${3:-16}"

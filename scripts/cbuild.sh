@@ -7,8 +7,9 @@
 #   scripts/cbuild.sh --release  # release: target/<host triple>/release
 #
 # Installs the pinned cargo-c first when it is missing (a long compile: 15 CPU-minutes, 34 min
-# of wall time measured on 2 cores shared with other builds; ~/.cargo/bin keeps it). cargo-c 0.10.24 is the newest release that builds with Rust 1.95: newer ones
-# need Rust 1.97.
+# of wall time measured on 2 cores shared with other builds; ~/.cargo/bin keeps it; the same
+# version as scripts/setup-env.sh). cargo-c 0.10.24 is the newest release that builds with Rust
+# 1.95: newer ones need Rust 1.97.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO_C_VERSION=0.10.24
@@ -16,7 +17,7 @@ profile=debug
 flags=()
 if [ "${1:-}" = --release ]; then profile=release; flags=(--release); fi
 if ! cargo cbuild --version 2>/dev/null | grep -q "^cargo-c $CARGO_C_VERSION"; then
-    echo "installing cargo-c $CARGO_C_VERSION (cargo install --locked)" >&2
+    echo "installing cargo-c $CARGO_C_VERSION (cargo install --locked): a one-time compile, about 15 CPU-minutes (15-35 min on 2 cores)" >&2
     cargo install --quiet --locked cargo-c --version "$CARGO_C_VERSION" >&2
 fi
 cargo cbuild -p flask-cookie-ffi "${flags[@]}" >&2

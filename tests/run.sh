@@ -5,38 +5,41 @@
 #
 #   bash tests/run.sh            # the whole suite
 #   CASES=2000 bash tests/run.sh # a larger random corpus
+#
+# Sets itself up first (scripts/setup-env.sh --all): the system tools (installed with apt-get
+# as root, else the command to run is printed and nothing else is done), cargo-c (a one-time
+# compile) and the Python venv target/venv with the pinned Flask and pytest, which every Python
+# step below uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
 
-# Real Flask, pinned, for the interop tests (no-op when already installed).
-if ! python3 -c 'import sys, importlib.metadata as m
-want = {l.split("==")[0].lower(): l.split("==")[1] for l in open("fixtures/requirements.txt").read().split() if "==" in l}
-sys.exit(any(m.version(k) != v for k, v in want.items()))' 2>/dev/null; then
-    python3 -m pip install --quiet --disable-pip-version-check -r fixtures/requirements.txt
-fi
-# pytest, pinned, for the Python binding's tests (same check).
-if ! python3 -c 'import sys, importlib.metadata as m
-want = {l.split("==")[0].lower(): l.split("==")[1] for l in open("bindings/python/requirements-test.txt").read().split() if "==" in l}
-sys.exit(any(m.version(k) != v for k, v in want.items()))' 2>/dev/null; then
-    python3 -m pip install --quiet --disable-pip-version-check -r bindings/python/requirements-test.txt
-fi
+echo "== setup"
+source scripts/setup-env.sh --all
 
+echo "== Rust: unit, integration and doc tests (the workspace)"
 cargo test --quiet --workspace
-cargo build --quiet  # the CLI
+echo "== the CLI against real Flask on a fresh random corpus (${CASES:-400} cases)"
+cargo build --quiet --bin flask-cookie
 python3 tests/interop/random_corpus.py --bin target/debug/flask-cookie --cases "${CASES:-400}"
+
+echo "== the C library (cargo-c) and the Python binding against real Flask"
 # The C library, built by cargo-c (scripts/cbuild.sh: target/<host triple>/debug).
 clib=$(bash scripts/cbuild.sh)
 # The Python binding (ctypes over the C ABI) against real Flask: fixtures, a fixed and a fresh
 # seed, the session layer (SessionConfig, Session) against Flask's test client.
 FLASK_COOKIE_LIB="$clib/libflask_cookie.so" python3 -m pytest -q bindings/python/tests
 
-# The LuaJIT binding (bindings/lua) against real Flask's session cases.
+echo "== the LuaJIT binding against real Flask's session cases"
 bash bindings/lua/run.sh
 
-# The C++ binding (bindings/cpp): its tests, plain and under ASan/UBSan (about 45 s).
+echo "== the C++ binding, plain and under ASan/UBSan (about 45 s)"
 bash bindings/cpp/run.sh
 
 # The C ABI from C (tests/c): every function, Flask's fixtures and the CLI's answers, threads;
 # shared and static libraries, plain, ASan+UBSan and valgrind; the header alone as C99 and C++17;
 # pkg-config (about 40 s with the release build done, 75 s from a fresh clone).
+echo "== the C ABI from C (tests/c/run.sh)"
 bash tests/c/run.sh
+
+echo "== all tests passed ($((SECONDS - start)) s)"

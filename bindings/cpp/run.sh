@@ -9,6 +9,8 @@
 #   CXX=clang++ SEED=42 FRESH=500 bash bindings/cpp/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The Python venv with the pinned Flask (scripts/setup-env.sh): every python3 below runs in it.
+source scripts/setup-env.sh
 
 PROFILE=${PROFILE:-debug}
 CXX=${CXX:-g++}

@@ -7,6 +7,8 @@
 #   PROFILE=release bash bindings/lua/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The Python venv with the pinned Flask (scripts/setup-env.sh): every python3 below runs in it.
+source scripts/setup-env.sh
 command -v luajit >/dev/null || { echo "bindings/lua/run.sh needs luajit (apt-get install -y luajit2)" >&2; exit 1; }
 flags=()
 [ "${PROFILE:-debug}" = release ] && flags=(--release)

@@ -16,6 +16,8 @@
 # Exit status 0 when every run passes; the last line per run is `N passed, M failed`.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+# The reference Flask 3.1.3 (python3, --against-reference) is the venv's (scripts/setup-env.sh).
+source scripts/setup-env.sh
 
 seed=""
 cases=300

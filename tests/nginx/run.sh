@@ -7,7 +7,7 @@
 #   bash tests/nginx/run.sh
 #
 # Needs the Debian packages nginx, nginx-dev, libnginx-mod-http-lua (installed here when run
-# as root) and gunicorn (tests/nginx/requirements.txt, installed with pip).
+# as root) and gunicorn (tests/nginx/requirements.txt, in the venv of scripts/setup-env.sh).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -28,8 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-python3 -m gunicorn --version >/dev/null 2>&1 \
-    || python3 -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+# Flask and gunicorn (tests/nginx/requirements.txt) in the Python venv (scripts/setup-env.sh).
+source scripts/setup-env.sh
 
 # The module, and the libraries (target/nginx/lib: the static one for the module, the shared
 # one for LuaJIT's ffi.load), unless FLASK_COOKIE_LIB_DIR names them (cargo cbuild's output).
