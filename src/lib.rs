@@ -32,6 +32,8 @@
 //! code.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly): each feature-gated item marked with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // No panic on any input: no unwrap, expect, panic or unchecked indexing outside tests.
 #![cfg_attr(
     not(test),
