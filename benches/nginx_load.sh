@@ -15,7 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 # The Python venv with the pinned Flask (scripts/setup-env.sh): every python3 below runs in it.
-source scripts/setup-env.sh
+source scripts/setup-env.sh --venv
 duration="${1:-5}"
 rounds="${2:-3}"
 conns="${3:-16}"

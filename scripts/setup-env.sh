@@ -1,8 +1,11 @@
 # Sourced (not run) by the test and CI entry points: sets up what they need on a machine that
 # has Rust (rustup), a C compiler and Python 3, the same way for every caller.
 #
-#   source scripts/setup-env.sh          # the Python venv only (below)
+#   source scripts/setup-env.sh --venv   # the Python venv only (below)
 #   source scripts/setup-env.sh --all    # also the system tools and cargo-c (tests/run.sh, .ci/run)
+#
+# (Always with an argument: without one, bash hands the sourcing script's own arguments to this
+# file.)
 #
 # 1. System tools (--all): gcc, g++, valgrind, pkg-config, luajit (Debian's `luajit2`: its
 #    `luajit` conflicts with libnginx-mod-http-lua, the nginx test's Lua recipe) and Python's
@@ -104,8 +107,12 @@ _fc_venv() {
 print("Python", sys.version.split()[0] + ",", ", ".join(p + " " + m.version(p) for p in ("Flask", "pytest", "gunicorn")))')"
 }
 
-if [ "${1:-}" = --all ]; then
-    _fc_tools || exit $?
-    _fc_cargo_c || exit $?
-fi
+case "${1:-}" in
+    --all)
+        _fc_tools || exit $?
+        _fc_cargo_c || exit $?
+        ;;
+    --venv) ;;
+    *) echo "setup-env.sh: source it with --venv or --all" >&2; exit 64 ;;
+esac
 _fc_venv || exit $?

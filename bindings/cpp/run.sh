@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # The Python venv with the pinned Flask (scripts/setup-env.sh): every python3 below runs in it.
-source scripts/setup-env.sh
+source scripts/setup-env.sh --venv
 
 PROFILE=${PROFILE:-debug}
 CXX=${CXX:-g++}

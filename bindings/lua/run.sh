@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # The Python venv with the pinned Flask (scripts/setup-env.sh): every python3 below runs in it.
-source scripts/setup-env.sh
+source scripts/setup-env.sh --venv
 command -v luajit >/dev/null || { echo "bindings/lua/run.sh needs luajit (apt-get install -y luajit2)" >&2; exit 1; }
 flags=()
 [ "${PROFILE:-debug}" = release ] && flags=(--release)

@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 # The Python venv with the pinned Flask (scripts/setup-env.sh): every python3 below runs in it.
-source scripts/setup-env.sh
+source scripts/setup-env.sh --venv
 PROFILE=${PROFILE:-release}
 OUT="$ROOT/target/c-tests/$PROFILE"
 rm -rf "$OUT"

@@ -17,7 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 # The reference Flask 3.1.3 (python3, --against-reference) is the venv's (scripts/setup-env.sh).
-source scripts/setup-env.sh
+source scripts/setup-env.sh --venv
 
 seed=""
 cases=300

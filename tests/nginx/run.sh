@@ -29,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # Flask and gunicorn (tests/nginx/requirements.txt) in the Python venv (scripts/setup-env.sh).
-source scripts/setup-env.sh
+source scripts/setup-env.sh --venv
 
 # The module, and the libraries (target/nginx/lib: the static one for the module, the shared
 # one for LuaJIT's ffi.load), unless FLASK_COOKIE_LIB_DIR names them (cargo cbuild's output).

@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # The Python venv with the pinned Flask and gunicorn (scripts/setup-env.sh).
-source scripts/setup-env.sh
+source scripts/setup-env.sh --venv
 cargo build --quiet -p flask-cookie-axum -p flask-cookie-actix --examples
 exec python3 tests/services/run.py --bin-dir target/debug/examples "$@"
