@@ -74,8 +74,3 @@ pub use json::{JsonError, JsonErrorKind, JsonOptions};
 pub use signer::{Digest, KeyDerivation, SecretKey};
 pub use tag::{TagError, TagErrorKind};
 pub use value::{DateTime, Dict, Entry, Int, IntError, OccupiedEntry, Text, VacantEntry, Value};
-
-/// The README's Rust examples, compiled and run as doctests.
-#[doc = include_str!("../README.md")]
-#[cfg(doctest)]
-pub struct ReadmeDoctests;
