@@ -20,8 +20,7 @@ pub enum CookieError {
     /// where it is exact: labels of printable ASCII and of the 89 203 code points nameprep
     /// leaves alone (most lowercase letters and CJK; not uppercase non-ASCII letters, which it
     /// maps, nor right-to-left scripts, nor combining marks). Give such a domain in its
-    /// ASCII (`xn--`) form. A deliberate difference, listed in the README's compatibility
-    /// table.
+    /// ASCII (`xn--`) form. A deliberate difference, listed in `docs/compatibility.md`.
     NonAsciiDomain(String),
     /// `Expires` would fall outside the years 1 to 9999 (Python: `OverflowError`).
     ExpiresOutOfRange {
