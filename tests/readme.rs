@@ -75,6 +75,7 @@ fn readme_blocks_equal_their_files() {
     for file in [
         "examples/readme_codec.rs",
         "integrations/axum/examples/axum_readme.rs",
+        "integrations/actix/examples/actix_readme.rs",
         "examples/c/readme_session.c",
         "bindings/cpp/examples/readme.cpp",
         "bindings/python/examples/readme.py",
