@@ -276,7 +276,7 @@ def services_checks(path: Path) -> list:
     b = f"session layer cost < {LAYER_COST * 100:.0f} % (axum /api/visit with vs without sessions)"
     if not path.exists():
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        pointer = f" — measured by benches/services_load.sh (branch web); reads {shown}"
+        pointer = f" — measured by benches/services_load.sh; reads {shown}"
         return [(a + pointer, None, None, "×"), (b + pointer, None, None, "%")]
     r = json.loads(path.read_text())
     when = r.get("measured_at", "?")

@@ -1,11 +1,11 @@
-//! Sharing a session with a Flask app: the README's example, compiled as an example too.
-//!
-//! A request arrives with the Flask app's session cookie; the service reads it as Flask would,
-//! changes it as a view would, and answers with the headers Flask would send.
-//!
-//! ```sh
-//! cargo run --example flask_session
-//! ```
+// Sharing a session with a Flask app: the README's example, compiled as an example too.
+//
+// A request arrives with the Flask app's session cookie; the service reads it as Flask would,
+// changes it as a view would, and answers with the headers Flask would send.
+//
+// ```sh
+// cargo run --example flask_session
+// ```
 use flask_cookie::session::{open_session, save_session, vary_with_cookie, SessionConfig};
 use flask_cookie::Value;
 

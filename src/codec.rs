@@ -489,7 +489,7 @@ impl CodecBuilder {
 
     /// With `true`, decode the signature as Python does (extra padding, mixed alphabets, junk
     /// characters, non-zero unused bits) instead of accepting its canonical spelling only.
-    /// See the README's compatibility table.
+    /// See `docs/compatibility.md`.
     pub fn lenient_base64(mut self, lenient: bool) -> Self {
         self.lenient_base64 = lenient;
         self

@@ -87,11 +87,36 @@ pub fn format(dt: DateTime, out: &mut String) {
         .get((m as usize).wrapping_sub(1))
         .copied()
         .unwrap_or("Jan");
-    // Writing to a String cannot fail.
-    let _ = write!(
-        out,
-        "{day_name}, {d:02} {month_name} {y:04} {hh:02}:{mm:02}:{ss:02} GMT"
-    );
+    let Ok(year @ 0..=9999) = u32::try_from(y) else {
+        // Outside a `DateTime`'s years; written as Python's `%04d` would be.
+        // Writing to a String cannot fail.
+        let _ = write!(
+            out,
+            "{day_name}, {d:02} {month_name} {y:04} {hh:02}:{mm:02}:{ss:02} GMT"
+        );
+        return;
+    };
+    // The same text as the `write!` above, digit by digit (no formatting machinery: this is on
+    // every permanent session's `Set-Cookie`).
+    let digits = |out: &mut String, n: u32, width: u32| {
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
+        }
+    };
+    out.push_str(day_name);
+    out.push_str(", ");
+    digits(out, d, 2);
+    out.push(' ');
+    out.push_str(month_name);
+    out.push(' ');
+    digits(out, year, 4);
+    out.push(' ');
+    digits(out, hh, 2);
+    out.push(':');
+    digits(out, mm, 2);
+    out.push(':');
+    digits(out, ss, 2);
+    out.push_str(" GMT");
 }
 
 /// Fast path for the exact text [`format`] writes (what Flask puts in a cookie): `Some` only

@@ -13,7 +13,7 @@
 //! * Malformed tags from a validly signed cookie (spec section 5: "match these or reject them with
 //!   a clear error"): when Flask opens a cookie whose signed JSON is not what Flask writes back
 //!   (`payload_is_canonical: false`), a tag error of kind `TagErrorKind::Unsupported` (the
-//!   refusals listed in the README's compatibility table) is tolerated in place of Flask's
+//!   refusals listed in docs/compatibility.md) is tolerated in place of Flask's
 //!   value, and listed on stderr. Set `FLASK_COOKIE_STRICT_TAGS=1` to refuse this.
 //! * Dump cases whose JSON Flask itself does not read back to the same JSON (years 1-99, int
 //!   keys, adjacent lone surrogates) are compared with Flask's cookie of the value read back.

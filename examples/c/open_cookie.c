@@ -7,7 +7,7 @@
  * (the same), NOW is Unix seconds (default: the system clock). Exit status as the CLI's: 0 valid,
  * 1 bad signature, 2 expired, 3 undecodable payload, 64 usage, 74 I/O; the reason on stderr.
  *
- * Build (see README, "C ABI"):
+ * Build (see README, "Install", and docs/c-library.md):
  *     cargo cinstall -p flask-cookie-ffi --release --prefix "$HOME/.local"   (cargo-c)
  *     cc -std=c99 examples/c/open_cookie.c $(pkg-config --cflags --libs flask_cookie) -o open_cookie
  */

@@ -44,7 +44,11 @@ fn py_strip(s: &[u8]) -> &[u8] {
 
 /// Latin-1 bytes as text: each byte is the code point of the same value.
 fn latin1(s: &[u8]) -> String {
-    s.iter().map(|&b| char::from(b)).collect()
+    match std::str::from_utf8(s) {
+        // ASCII (the usual cookie): the same characters, copied at once.
+        Ok(ascii) if s.is_ascii() => ascii.to_owned(),
+        _ => s.iter().map(|&b| char::from(b)).collect(),
+    }
 }
 
 /// `_cookie_unslash_re.sub(_cookie_unslash_replace, inner.encode()).decode(errors="replace")`

@@ -263,7 +263,7 @@ pub enum OpenError {
     NotADict(String),
     /// `dict()` of the payload has keys that are not strings (`dict([[1, 2]])` is `{1: 2}`).
     /// Flask keeps such a session; a [`Dict`] has text keys only, so this crate refuses it:
-    /// a deliberate difference (README, compatibility table). Only a cookie signed with the
+    /// a deliberate difference (`docs/compatibility.md`). Only a cookie signed with the
     /// app's key can carry one.
     NonTextKey {
         /// Python's type name of the first such key.

@@ -20,8 +20,7 @@ pub enum CookieError {
     /// where it is exact: labels of printable ASCII and of the 89 203 code points nameprep
     /// leaves alone (most lowercase letters and CJK; not uppercase non-ASCII letters, which it
     /// maps, nor right-to-left scripts, nor combining marks). Give such a domain in its
-    /// ASCII (`xn--`) form. A deliberate difference, listed in the README's compatibility
-    /// table.
+    /// ASCII (`xn--`) form. A deliberate difference, listed in `docs/compatibility.md`.
     NonAsciiDomain(String),
     /// `Expires` would fall outside the years 1 to 9999 (Python: `OverflowError`).
     ExpiresOutOfRange {
@@ -198,10 +197,18 @@ fn needs_no_quotes(value: &str) -> bool {
 /// slash-escaped (`_cookie_slash_re`: bytes `\x00`-`\x19`, `"`, `,`, `;`, `\`, `\x7f`-`\xff`;
 /// `"` and `\` get a backslash, the others three octal digits) inside double quotes.
 pub fn quote_value(value: &str) -> String {
+    let mut out = String::new();
+    push_quoted_value(value, &mut out);
+    out
+}
+
+/// [`quote_value`] appended to `out`.
+fn push_quoted_value(value: &str, out: &mut String) {
     if needs_no_quotes(value) {
-        return value.to_owned();
+        out.push_str(value);
+        return;
     }
-    let mut out = String::with_capacity(value.len() + 2);
+    out.reserve(value.len() + 2);
     out.push('"');
     for &b in value.as_bytes() {
         match b {
@@ -217,7 +224,6 @@ pub fn quote_value(value: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// The attributes of a `Set-Cookie` value, as `dump_cookie`'s parameters (Werkzeug 3.1).
@@ -281,11 +287,12 @@ pub fn dump_cookie(
     value: &str,
     attrs: &CookieAttributes<'_>,
 ) -> Result<SetCookie, CookieError> {
-    let value = quote_value(value);
     let mut out = String::with_capacity(name.len() + value.len() + 96);
     out.push_str(name);
     out.push('=');
-    out.push_str(&value);
+    let value_start = out.len();
+    push_quoted_value(value, &mut out);
+    let value_size = out.len() - value_start;
     if let Some(d) = attrs.domain {
         out.push_str("; Domain=");
         out.push_str(d);
@@ -320,7 +327,7 @@ pub fn dump_cookie(
     }
     let too_large = (attrs.max_size != 0 && out.len() > attrs.max_size).then(|| CookieTooLarge {
         name: name.to_owned(),
-        value_size: value.len(),
+        value_size,
         header_size: out.len(),
         max_size: attrs.max_size,
     });

@@ -46,7 +46,7 @@ pub struct TagError {
 pub enum TagErrorKind {
     /// Python raises too (and so Flask fails with `BadPayload`).
     Invalid,
-    /// Python decodes it, but this crate refuses (listed in the README's compatibility table):
+    /// Python decodes it, but this crate refuses (listed in `docs/compatibility.md`):
     /// `Markup` of a list, tuple or dict; a date whose offset moves it past the year 9999.
     Unsupported,
 }

@@ -16,7 +16,7 @@ of accepted result codes separated by commas.
     D  name json timestamp cookie open_json cli_cookie
 
 `C` makes the codec used by the lines after it (keys oldest first, as the C ABI takes them).
-The mapping from Flask's decision to result codes (FFI_API.md, README's error table):
+The mapping from Flask's decision to result codes (include/flask_cookie.h, docs/compatibility.md's error table):
 ok -> 0 (also 405 when Flask opened a malformed tag this crate refuses, see tests/fixtures.rs);
 bad_signature -> 100 (or 200 when itsdangerous says "Malformed timestamp"); expired -> 300; bad_payload -> 400
 (base64), 401 (zlib), 403/404/405 (loading the JSON); crash (a timestamp after 9999) -> 600.

@@ -490,7 +490,7 @@ static void flask_case(char *cursor) {
     int lazy = !ss_ok || !dom_ok;
     flask_cookie_result r = flask_cookie_session_builder_build(b, &c);
     if (r == FLASK_COOKIE_RESULT_INVALID_COOKIE_SETTING) {
-        /* A non-ASCII domain Python encodes and this library does not (README). */
+        /* A non-ASCII domain Python encodes and this library does not (docs/compatibility.md). */
         int ascii = 1;
         for (size_t k = 0; k < n_dom; k++) if (dom[k] >= 0x80) ascii = 0;
         CHECK(!ascii);

@@ -17,7 +17,7 @@ crate's `dump` of the session, which must be Flask's own cookie byte for byte.
     python3 tests/interop/differential.py --seed 7 --only 123 -v  # one case, verbosely
 
 Deliberate divergences are excluded BY RULE (a predicate on the cookie), each checked to give
-the crate's documented answer, and listed in the README's compatibility table:
+the crate's documented answer, and listed in docs/compatibility.md:
 
 * `sig-not-canonical`: the signature text is not the canonical spelling: strict mode must say
   bad signature; lenient mode must then agree with Flask.

@@ -686,7 +686,7 @@ def _host(domain: str) -> str:
 def _rule_non_text_key(cfg, req, flask_a, facts, drv):
     # The crate's Dict has text keys only: a payload whose dict() has non-str keys (a list of
     # pairs such as [[1, 2]], signed with the app's key) is refused with HTTP 500 "non_text_key",
-    # where Flask keeps the session (README's compatibility table; examples/respond.rs).
+    # where Flask keeps the session (docs/compatibility.md; examples/respond.rs).
     return (facts.get("opened_nonstr") is True and drv.get("status") == 500
             and drv.get("error") == "non_text_key" and drv.get("set_cookie") == [])
 
@@ -705,7 +705,7 @@ DT_MAX = 253402300799  # 9999-12-31T23:59:59Z
 
 
 def _rule_dump_after_9999(cfg, req, flask_a, facts, drv):
-    # README's compatibility table: the codec refuses to dump with a timestamp after the year
+    # docs/compatibility.md: the codec refuses to dump with a timestamp after the year
     # 9999 (Flask writes a cookie nobody can open): the driver answers 500 "dump_error" where
     # Flask writes the cookie.
     return (req.now > DT_MAX and drv.get("status") == 500 and drv.get("error") == "dump_error"

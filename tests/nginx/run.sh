@@ -239,6 +239,7 @@ check_example() { # $1 file
 }
 # (native.conf uses directives that need the session API)
 [ "$native_mode" = native ] && check_example examples/nginx/native.conf
+[ "$native_mode" = native ] && check_example examples/nginx/readme.conf
 check_example examples/nginx/lua.conf
 run_variant native "$native_mode" || status=1
 # The native module once more, in a single nginx process under valgrind (when installed):

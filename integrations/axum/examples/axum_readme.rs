@@ -1,5 +1,5 @@
 use axum::{routing::get, Json, Router};
-use flask_cookie_axum::{FlaskSession, FlaskSessionLayer, SessionConfig, Value};
+use flask_cookie_axum::{FlaskSession, FlaskSessionLayer, SessionConfig};
 
 // Reads what the Flask app's /login wrote; what it writes, Flask reads back.
 async fn visit(session: FlaskSession) -> Json<String> {
@@ -15,18 +15,6 @@ async fn logout(session: FlaskSession) -> &'static str {
     "bye\n"
 }
 
-async fn flashes(session: FlaskSession) -> String {
-    // Nested changes through with_mut, and mark_modified, as in Flask.
-    session.with_mut(|s| {
-        let n = s
-            .get("_flashes")
-            .and_then(Value::as_list)
-            .map_or(0, <[Value]>::len);
-        s.remove("_flashes");
-        format!("{n} flashes\n")
-    })
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // FLASK_SECRET_KEY, FLASK_SECRET_KEY_FALLBACKS, FLASK_SESSION_COOKIE_*, ... read as
@@ -35,7 +23,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = Router::new()
         .route("/visit", get(visit))
         .route("/logout", get(logout))
-        .route("/flashes", get(flashes))
         .layer(FlaskSessionLayer::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
     axum::serve(listener, app).await?;

@@ -1,6 +1,7 @@
 //! In-process cost of the layer (no sockets): the same handler through the router with and
 //! without `FlaskSessionLayer`, one request at a time.
-//! `cargo run --release -p flask-cookie-axum --example layer_cost -- COOKIE [N]`.
+//! `cargo run --release -p flask-cookie-axum --example layer_cost -- COOKIE [N] [ONLY]`;
+//! ONLY (`none`, `visit` or `peek`) runs that case alone (for `valgrind --tool=callgrind`).
 
 use std::time::Instant;
 
@@ -16,6 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let cookie = args.get(1).ok_or("usage: layer_cost COOKIE [N]")?.clone();
     let n: u32 = args.get(2).map_or(Ok(50_000), |s| s.parse())?;
+    let only = args.get(3).map(String::as_str);
     let config = SessionConfig::flask("load test key").build()?;
     let with = Router::new()
         .route(
@@ -36,11 +38,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .layer(FlaskSessionLayer::new(config));
     let without = Router::new().route("/", get(|| async { "x" }));
-    for (name, mut app, path) in [
-        ("no layer", without, "/"),
-        ("layer, /api/visit-like", with.clone(), "/"),
-        ("layer, peek", with, "/peek"),
+    for (key, name, mut app, path) in [
+        ("none", "no layer", without, "/"),
+        ("visit", "layer, /api/visit-like", with.clone(), "/"),
+        ("peek", "layer, peek", with, "/peek"),
     ] {
+        if only.is_some_and(|o| o != key) {
+            continue;
+        }
         let start = Instant::now();
         for _ in 0..n {
             let req = Request::builder()

@@ -288,7 +288,7 @@ fn finish(
         let session = handle.lock();
         flask_cookie::session::save_session(config, &session, now).map_err(SessionError::Save)?
     };
-    let set_cookie = match out.set_cookie.as_deref() {
+    let set_cookie = match out.set_cookie {
         Some(c) => Some(latin1_header(c).ok_or(SessionError::Header)?),
         None => None,
     };
@@ -304,7 +304,7 @@ fn finish(
         let merged = flask_cookie::session::vary_with_cookie(existing.as_deref());
         match existing {
             Some(e) if e == merged => None,
-            _ => Some(latin1_header(&merged).ok_or(SessionError::Header)?),
+            _ => Some(latin1_header(merged).ok_or(SessionError::Header)?),
         }
     } else {
         None
@@ -319,9 +319,13 @@ fn finish(
 }
 
 /// A header value of latin-1 text (what WSGI sends as bytes).
-fn latin1_header(text: &str) -> Option<HeaderValue> {
+fn latin1_header(text: String) -> Option<HeaderValue> {
+    if text.is_ascii() {
+        // The usual case: the latin-1 bytes are the text's own bytes, taken without a copy.
+        return HeaderValue::try_from(text).ok();
+    }
     let bytes: Option<Vec<u8>> = text.chars().map(|c| u8::try_from(c).ok()).collect();
-    HeaderValue::from_bytes(&bytes?).ok()
+    HeaderValue::try_from(bytes?).ok()
 }
 
 /// The request's Flask session: an extractor (needs [`FlaskSessionLayer`]) and a cheap
