@@ -3,8 +3,8 @@
 //! block must equal. Rust files are examples (`cargo build --examples`; the core's are also run
 //! here); the C, C++, Python and nginx files are compiled, run or checked by `tests/c/run.sh`,
 //! `bindings/cpp/run.sh`, `bindings/python/tests` and `tests/nginx/run.sh`. Every block in a
-//! programming language must have a marker; `console` blocks are run by `tests/readme_cli.rs`;
-//! `sh` blocks (install commands) are not run.
+//! programming language must have a marker; `console` blocks are run by
+//! `cli/tests/readme_cli.rs`; `sh` blocks (install commands) are not run.
 
 use std::path::Path;
 

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Command;
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 /// The `console` blocks: the script of their commands and the stdout the README shows.
 fn console_blocks() -> Vec<(String, String)> {
@@ -38,7 +38,8 @@ fn console_blocks() -> Vec<(String, String)> {
 
 #[test]
 fn readme_console_blocks_print_what_the_readme_shows() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The repository's root (this package is cli/).
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let bin = Path::new(env!("CARGO_BIN_EXE_flask-cookie"));
     let path = format!(
         "{}:{}",
