@@ -104,22 +104,11 @@ fn parts(cookie: &str) -> (&str, &str, Vec<u8>) {
     )
 }
 
-/// The fields a service reads (issue 11): absent ones are `None`.
 #[cfg(feature = "serde")]
-#[derive(serde::Deserialize, Debug)]
-#[allow(dead_code)]
-struct Service {
-    #[serde(rename = "_permanent", default)]
-    permanent: Option<bool>,
-    #[serde(rename = "_fresh", default)]
-    fresh: Option<bool>,
-    #[serde(rename = "_user_id", default)]
-    login_user_id: Option<String>,
-    #[serde(default)]
-    user_id: Option<u64>,
-    #[serde(default)]
-    csrf_token: Option<String>,
-}
+#[path = "common/service_fields.rs"]
+mod service_fields;
+#[cfg(feature = "serde")]
+use service_fields::Service;
 
 #[cfg(feature = "serde")]
 mod whole {

@@ -19,21 +19,9 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-/// The fields a service reads (as benches/codec.rs's `Service`).
-#[derive(serde::Deserialize, Debug)]
-#[allow(dead_code)]
-struct Service {
-    #[serde(rename = "_permanent", default)]
-    permanent: Option<bool>,
-    #[serde(rename = "_fresh", default)]
-    fresh: Option<bool>,
-    #[serde(rename = "_user_id", default)]
-    login_user_id: Option<String>,
-    #[serde(default)]
-    user_id: Option<u64>,
-    #[serde(default)]
-    csrf_token: Option<String>,
-}
+#[path = "../benches/common/service_fields.rs"]
+mod service_fields;
+use service_fields::Service;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
