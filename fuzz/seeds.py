@@ -76,6 +76,8 @@ def main() -> None:
         jsons.append(bytes.fromhex(case["input"]))
     for j in jsons:
         write("json_read", j, counts)
+        # deflate: each byte becomes one character of a string; session JSON is a good start.
+        write("deflate", j, counts)
         write("open_signed", b"\x00" + j, counts)
         write("open_signed", b"\x01" + j, counts)
     # zlib streams: the compressed payloads Flask wrote, the hand-built shapes and mutations.

@@ -116,6 +116,7 @@
 
 pub mod audit;
 pub mod codec;
+mod deflate;
 pub mod encoding;
 pub mod error;
 pub mod http_date;

@@ -3,8 +3,11 @@
 //!
 //! Writing: `compressed = zlib.compress(json)` (level 6, zlib header); used only when
 //! `len(compressed) < len(json) - 1`; then unpadded URL-safe base64, with a leading `.` when
-//! compressed. Compression goes through the reference zlib (flate2's `zlib` backend), the only
-//! deflate implementation that gives CPython's bytes.
+//! compressed. Deflate implementations differ in the bytes they write, and only zlib's are
+//! CPython's: JSON of up to 16 382 bytes (every session that fits in a cookie, and more) goes
+//! through `crate::deflate`, zlib's level-6 algorithm ported and checked byte for byte against
+//! zlib, which also tells the length before writing anything; longer JSON through zlib itself
+//! (flate2's `zlib` backend).
 //!
 //! Reading: a leading `.` means inflate, with the reference zlib too (the system's libz when
 //! `libz-sys` finds one, the library CPython's `zlib` module links), initialised as Python's
@@ -32,16 +35,19 @@ use flate2::{
     Compress, Compression, Decompress, DecompressError, FlushCompress, FlushDecompress, Status,
 };
 
+use crate::deflate::Deflater;
 use crate::encoding;
 use crate::error::PayloadError;
 use crate::scratch::{trim, with_scratch};
 
-/// Buffers and a deflate state kept per thread for writing, so that `dump` allocates neither
-/// zlib's ~270 KB of state nor its JSON buffer on each call (the [`crate::Codec`] itself stays
+/// Buffers and deflate states kept per thread for writing, so that `dump` allocates neither
+/// zlib's ~270 KB of state nor its buffers on each call (the [`crate::Codec`] itself stays
 /// immutable and `Sync`).
 struct WriteScratch {
-    /// zlib level 6 (`zlib.compress`), reset before each use.
-    deflate: Compress,
+    /// zlib's level 6 ported (`crate::deflate`), for up to `deflate::MAX_INPUT` bytes.
+    port: Deflater,
+    /// zlib itself, level 6 (`zlib.compress`), reset before each use, for longer JSON.
+    zlib: Option<Compress>,
     /// The compressed bytes.
     compressed: Vec<u8>,
 }
@@ -57,16 +63,17 @@ struct ReadScratch {
 }
 
 thread_local! {
-    static WRITE: Cell<Option<WriteScratch>> = const { Cell::new(None) };
+    static WRITE: Cell<Option<Box<WriteScratch>>> = const { Cell::new(None) };
     // Boxed: taking it out of its slot and putting it back moves a pointer, not the state.
     static READ: Cell<Option<Box<ReadScratch>>> = const { Cell::new(None) };
 }
 
-fn new_write_scratch() -> WriteScratch {
-    WriteScratch {
-        deflate: Compress::new(Compression::new(6), true),
+fn new_write_scratch() -> Box<WriteScratch> {
+    Box::new(WriteScratch {
+        port: Deflater::new(),
+        zlib: None,
         compressed: Vec::new(),
-    }
+    })
 }
 
 fn new_read_scratch() -> Box<ReadScratch> {
@@ -79,105 +86,29 @@ fn new_read_scratch() -> Box<ReadScratch> {
 
 /// Appends the encoded payload of `json` to `out` (itsdangerous's `dump_payload` after JSON).
 pub(crate) fn encode(json: &[u8], out: &mut Vec<u8>) {
-    // Skip zlib when it provably cannot win (a short session with nothing repeated): resetting
-    // zlib's state alone costs more than the rest of `dump`.
-    if !cannot_shrink(json) {
-        let done = with_scratch(&WRITE, new_write_scratch, |w| {
-            let won = compress_into(&mut w.deflate, json, &mut w.compressed)
-                && w.compressed.len() < json.len() - 1;
-            if won {
-                out.push(b'.');
-                encoding::b64url_encode(&w.compressed, out);
+    // itsdangerous keeps `zlib.compress(json)` only when it is shorter than `len(json) - 1`.
+    let limit = json.len().saturating_sub(1);
+    let done = with_scratch(&WRITE, new_write_scratch, |w| {
+        w.compressed.clear();
+        let won = match w.port.compress_if_shorter(json, limit, &mut w.compressed) {
+            Some(won) => won,
+            None => {
+                let zlib = w
+                    .zlib
+                    .get_or_insert_with(|| Compress::new(Compression::new(6), true));
+                compress_into(zlib, json, &mut w.compressed) && w.compressed.len() < limit
             }
-            trim(&mut w.compressed);
-            won
-        });
-        if done {
-            return;
-        }
-    }
-    encoding::b64url_encode(json, out);
-}
-
-/// `true` when `zlib.compress(data)` (level 6) is certainly not shorter than `len(data) - 1`,
-/// the length itsdangerous requires to use it; `false` when it may be (then compress and see).
-///
-/// The compressed length is `2 + ceil(bits / 8) + 4` for a deflate stream of `bits`, so it wins
-/// only when `bits <= 8 * (len - 8)`. For up to 1024 bytes zlib writes one block; the bound:
-///
-/// * 9 bytes or fewer: even an empty block makes 8 bytes;
-/// * when no 3-byte sequence occurs twice, zlib finds no match (its shortest is 3 bytes): every
-///   byte is a literal. A stored block costs `8 * len + 35` bits and a fixed-code block at least
-///   `8 * len + 10`: both lose. A dynamic block costs at least its header (17 bits), four
-///   code-length-code lengths (12), the code lengths of symbols 0 to 256 (each maximal run of
-///   zeros at least `min(run, 4)` bits, each run of non-zero lengths at least 1, one distance
-///   code length at least 1) and the literals plus end-of-block, which no prefix code writes in
-///   fewer than `(len + 1) * H` bits (H their empirical entropy, Gibbs' inequality).
-///
-/// Checked against zlib itself by a property test.
-fn cannot_shrink(data: &[u8]) -> bool {
-    let n = data.len();
-    if n <= 9 {
-        return true;
-    }
-    if n > 1024 {
-        return false;
-    }
-    // 1. No 3-byte sequence twice: a 4096-bit set of hashed sequences (a hash collision only
-    //    answers `false`, which is always safe).
-    let mut seen = [0u64; 64];
-    for w in data.windows(3) {
-        let [a, b, c] = w else { return false };
-        let key = u32::from(*a) << 16 | u32::from(*b) << 8 | u32::from(*c);
-        let h = key.wrapping_mul(0x9E37_79B1) >> 20;
-        let Some(slot) = seen.get_mut((h >> 6) as usize) else {
-            return false;
         };
-        let bit = 1u64 << (h & 63);
-        if *slot & bit != 0 {
-            return false;
+        if won {
+            out.push(b'.');
+            encoding::b64url_encode(&w.compressed, out);
         }
-        *slot |= bit;
+        trim(&mut w.compressed);
+        won
+    });
+    if !done {
+        encoding::b64url_encode(json, out);
     }
-    // 2. The dynamic block's lower bound, against the budget.
-    let mut counts = [0u16; 256];
-    for &b in data {
-        if let Some(c) = counts.get_mut(usize::from(b)) {
-            *c += 1;
-        }
-    }
-    let total = (n + 1) as f64;
-    let literal_bits: f64 = counts
-        .iter()
-        .copied()
-        .filter(|&c| c > 0)
-        .chain(std::iter::once(1)) // end-of-block
-        .map(|c| {
-            let c = f64::from(c);
-            c * (total / c).log2()
-        })
-        .sum();
-    let mut lengths_bits = 1u32; // the distance code's one length at least
-    let mut zeros = 0u32;
-    let mut in_used_run = false;
-    // Symbols 0..=255 then 256 (end-of-block, always used).
-    for used in counts.iter().map(|&c| c > 0).chain(std::iter::once(true)) {
-        if used {
-            lengths_bits += zeros.min(4);
-            zeros = 0;
-            if !in_used_run {
-                lengths_bits += 1;
-                in_used_run = true;
-            }
-        } else {
-            zeros += 1;
-            in_used_run = false;
-        }
-    }
-    let dynamic_bits = 17.0 + 12.0 + f64::from(lengths_bits) + literal_bits;
-    let budget = 8.0 * (n as f64 - 8.0);
-    // One bit of margin for floating-point rounding.
-    dynamic_bits > budget + 1.0
 }
 
 /// `zlib.compress(data)` into `out` (cleared first): level 6, window 15, memLevel 8, default
@@ -370,44 +301,6 @@ mod tests {
             encode_str(r#"{"v":"aaaaaaaaaaaa"}"#),
             ".eJyrVipTslJKRAJKtQBDyQa9"
         );
-    }
-
-    /// `cannot_shrink` never skips a text that zlib would make short enough (zlib is the
-    /// oracle), on short texts from small and large alphabets, with and without repeats; and it
-    /// does fire on a small session.
-    #[test]
-    fn cannot_shrink_agrees_with_zlib() {
-        use proptest::prelude::*;
-        let wins = |s: &[u8]| compress(s).unwrap().len() < s.len().saturating_sub(1);
-        assert!(cannot_shrink(br#"{"_permanent":true,"user_id":42}"#));
-        assert!(!wins(br#"{"_permanent":true,"user_id":42}"#));
-        assert!(!cannot_shrink(br#"{"v":"aaaaaaaaaaaa"}"#));
-        let fired = std::cell::Cell::new(0u32);
-        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
-            cases: 4000,
-            ..ProptestConfig::default()
-        });
-        let alphabets: Vec<Vec<u8>> = vec![
-            b"ab".to_vec(),
-            b"abcdefgh".to_vec(),
-            b"{}\":,_0123456789abcdefghijklmnopqrstuvwxyz".to_vec(),
-            (0u8..=255).collect(),
-            (32u8..127).collect(),
-        ];
-        let strategy = (0..alphabets.len(), 0usize..120).prop_flat_map(move |(a, len)| {
-            proptest::collection::vec(proptest::sample::select(alphabets[a].clone()), len)
-        });
-        runner
-            .run(&strategy, |s| {
-                if cannot_shrink(&s) {
-                    fired.set(fired.get() + 1);
-                    prop_assert!(!wins(&s), "skipped a text zlib shrinks: {s:?}");
-                }
-                Ok(())
-            })
-            .unwrap();
-        let fired = fired.get();
-        assert!(fired > 100, "the bound fired only {fired} times");
     }
 
     #[test]
