@@ -205,8 +205,13 @@ impl Deflater {
             match_length = MIN_MATCH - 1;
             // (zlib also requires strstart - hash_head <= MAX_DIST, always true here.)
             if hash_head != 0 && prev_length < MAX_LAZY {
-                match_length =
-                    self.longest_match(strstart, lookahead, prev_length, hash_head, &mut match_start);
+                match_length = self.longest_match(
+                    strstart,
+                    lookahead,
+                    prev_length,
+                    hash_head,
+                    &mut match_start,
+                );
                 if match_length == MIN_MATCH && strstart - match_start > TOO_FAR {
                     covered(|c| c.too_far += 1);
                     match_length = MIN_MATCH - 1;
@@ -282,10 +287,11 @@ impl Deflater {
                 && at(m + 1) == at(scan + 1)
             {
                 // The third bytes are equal: same hash, same first two bytes.
-                let len = match (w.get(scan + 3..scan + MAX_MATCH), w.get(m + 3..m + MAX_MATCH)) {
-                    (Some(s), Some(t)) => {
-                        3 + s.iter().zip(t).take_while(|(x, y)| x == y).count()
-                    }
+                let len = match (
+                    w.get(scan + 3..scan + MAX_MATCH),
+                    w.get(m + 3..m + MAX_MATCH),
+                ) {
+                    (Some(s), Some(t)) => 3 + s.iter().zip(t).take_while(|(x, y)| x == y).count(),
                     _ => 0,
                 };
                 if len > best_len {

@@ -10,7 +10,10 @@ fn zlib(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + 64);
     loop {
         let done = usize::try_from(c.total_in()).unwrap();
-        match c.compress_vec(&data[done..], &mut out, FlushCompress::Finish).unwrap() {
+        match c
+            .compress_vec(&data[done..], &mut out, FlushCompress::Finish)
+            .unwrap()
+        {
             Status::StreamEnd => return out,
             _ => out.reserve(out.capacity() + 64),
         }
@@ -19,7 +22,10 @@ fn zlib(data: &[u8]) -> Vec<u8> {
 
 fn ours(d: &mut Deflater, data: &[u8]) -> Vec<u8> {
     let mut out = vec![0xEE]; // appended after what is there
-    assert_eq!(d.compress_if_shorter(data, usize::MAX, &mut out), Some(true));
+    assert_eq!(
+        d.compress_if_shorter(data, usize::MAX, &mut out),
+        Some(true)
+    );
     out.remove(0);
     out
 }
@@ -27,12 +33,23 @@ fn ours(d: &mut Deflater, data: &[u8]) -> Vec<u8> {
 fn check(d: &mut Deflater, data: &[u8]) {
     let want = zlib(data);
     let got = ours(d, data);
-    assert!(got == want, "differs from zlib on {} bytes: {:02x?}", data.len(), &data[..data.len().min(64)]);
+    assert!(
+        got == want,
+        "differs from zlib on {} bytes: {:02x?}",
+        data.len(),
+        &data[..data.len().min(64)]
+    );
     // The length-only answer agrees too.
     let mut out = Vec::new();
-    assert_eq!(d.compress_if_shorter(data, want.len(), &mut out), Some(false));
+    assert_eq!(
+        d.compress_if_shorter(data, want.len(), &mut out),
+        Some(false)
+    );
     assert!(out.is_empty());
-    assert_eq!(d.compress_if_shorter(data, want.len() + 1, &mut out), Some(true));
+    assert_eq!(
+        d.compress_if_shorter(data, want.len() + 1, &mut out),
+        Some(true)
+    );
     assert_eq!(out, want);
 }
 
@@ -66,9 +83,30 @@ fn short_inputs_of_every_length() {
 fn session_like_json() {
     let mut d = Deflater::new();
     let mut rng = Rng(2);
-    let words = ["user_id", "csrf_token", "_permanent", "_fresh", "cart", "apple", "pear",
-        " t", " b", " m", " u", " d", " di", "true", "false", "null", "\\u00eb", "Zo", "42",
-        "iVBORw==", "Thu, 01 Jan 1970 00:00:00 GMT", "axum_visits"];
+    let words = [
+        "user_id",
+        "csrf_token",
+        "_permanent",
+        "_fresh",
+        "cart",
+        "apple",
+        "pear",
+        " t",
+        " b",
+        " m",
+        " u",
+        " d",
+        " di",
+        "true",
+        "false",
+        "null",
+        "\\u00eb",
+        "Zo",
+        "42",
+        "iVBORw==",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "axum_visits",
+    ];
     for _ in 0..3000 {
         let mut s = String::from("{");
         let fields = rng.below(40);
@@ -89,7 +127,11 @@ fn session_like_json() {
                     }
                     s.push('"');
                 }
-                2 => s.push_str(&format!("{{\"{}\":[\"{}\"]}}", words[rng.below(words.len())], words[rng.below(words.len())])),
+                2 => s.push_str(&format!(
+                    "{{\"{}\":[\"{}\"]}}",
+                    words[rng.below(words.len())],
+                    words[rng.below(words.len())]
+                )),
                 _ => s.push_str(words[rng.below(words.len())]),
             }
         }
@@ -116,7 +158,9 @@ fn long_and_structured_inputs() {
             0 => (0..n).map(|_| rng.next() as u8).collect(),
             // Bytes that collide in zlib's hash (the top three bits of the first byte are
             // dropped), from a small set: long hash chains, chain limits, lazy matches.
-            1 => (0..n).map(|_| [0x01u8, 0x21, 0x41, 0x61, 0x81, 0xA1, 0x02][rng.below(7)]).collect(),
+            1 => (0..n)
+                .map(|_| [0x01u8, 0x21, 0x41, 0x61, 0x81, 0xA1, 0x02][rng.below(7)])
+                .collect(),
             // Copies of earlier pieces at every distance, some beyond TOO_FAR.
             2 | 3 => {
                 let mut v: Vec<u8> = Vec::with_capacity(n);
@@ -154,7 +198,15 @@ fn long_and_structured_inputs() {
                 v
             }
             // Text with a few rare symbols.
-            _ => (0..n).map(|_| if rng.below(50) == 0 { rng.next() as u8 } else { b"etaoin shrdlu"[rng.below(13)] }).collect(),
+            _ => (0..n)
+                .map(|_| {
+                    if rng.below(50) == 0 {
+                        rng.next() as u8
+                    } else {
+                        b"etaoin shrdlu"[rng.below(13)]
+                    }
+                })
+                .collect(),
         };
         cases.push(data);
     }
@@ -170,7 +222,10 @@ fn every_branch_is_exercised() {
     long_and_structured_inputs();
     let c = COVERAGE.with(std::cell::Cell::get);
     assert!(c.stored > 0 && c.fixed > 0 && c.dynamic > 0, "{c:?}");
-    assert!(c.too_far > 0 && c.lazy > 0 && c.nice > 0 && c.chain_end > 0, "{c:?}");
+    assert!(
+        c.too_far > 0 && c.lazy > 0 && c.nice > 0 && c.chain_end > 0,
+        "{c:?}"
+    );
     assert!(c.overflow > 0, "{c:?}");
 }
 
@@ -178,7 +233,10 @@ fn every_branch_is_exercised() {
 fn too_long_is_refused() {
     let mut d = Deflater::new();
     let mut out = Vec::new();
-    assert_eq!(d.compress_if_shorter(&vec![0; MAX_INPUT + 1], usize::MAX, &mut out), None);
+    assert_eq!(
+        d.compress_if_shorter(&vec![0; MAX_INPUT + 1], usize::MAX, &mut out),
+        None
+    );
     assert!(out.is_empty());
 }
 

@@ -494,7 +494,11 @@ impl Work {
             wr(&mut self.heap, self.heap_max, m as u16);
             let (kn, km) = (rd(&tree.key, n), rd(&tree.key, m));
             let depth = (kn & 0xff).max(km & 0xff) + 1;
-            wr(&mut tree.key, node, ((kn >> 8) + (km >> 8)) << 8 | (depth & 0xff));
+            wr(
+                &mut tree.key,
+                node,
+                ((kn >> 8) + (km >> 8)) << 8 | (depth & 0xff),
+            );
             wr(&mut tree.dad, n, node as u16);
             wr(&mut tree.dad, m, node as u16);
             wr(&mut self.heap, 1, node as u16);
@@ -537,7 +541,11 @@ fn gen_codes<const N: usize>(tree: &mut Tree<N>, bl_count: &[u32; MAX_BITS + 1])
 fn runs<const N: usize>(tree: &Tree<N>, mut f: impl FnMut(u16, u32, i32, u32)) {
     let lens = tree.len.get(..=tree.max_code).unwrap_or_default();
     let mut prevlen: i32 = -1;
-    let (mut max_count, mut min_count) = if lens.first() == Some(&0) { (138, 3) } else { (7, 4) };
+    let (mut max_count, mut min_count) = if lens.first() == Some(&0) {
+        (138, 3)
+    } else {
+        (7, 4)
+    };
     let mut n = 0;
     while let Some(&curlen) = lens.get(n) {
         // The run's end: for zeros the next used symbol, else the first other length.
@@ -796,7 +804,7 @@ impl Trees {
             }
             Block::Dynamic(_) => {
                 bits.send(5, 3); // DYN_TREES << 1 | last
-                // send_all_trees
+                                 // send_all_trees
                 let lcodes = self.l.max_code + 1;
                 let dcodes = self.d.max_code + 1;
                 let blcodes = self.max_blindex + 1;
