@@ -17,27 +17,37 @@ const REP_3_6: usize = 16;
 const REPZ_3_10: usize = 17;
 const REPZ_11_138: usize = 18;
 
-const EXTRA_LBITS: [u8; LENGTH_CODES] = [
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+// The tables of trees.c, padded with zeros to a power-of-two length (see `rd`).
+const EXTRA_LBITS: [u8; 32] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, 0, 0, 0,
 ];
-const EXTRA_DBITS: [u8; D_CODES] = [
+const EXTRA_DBITS: [u8; 32] = [
     0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
-    13,
+    13, 0, 0,
 ];
-const EXTRA_BLBITS: [u8; BL_CODES] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7];
-const BL_ORDER: [u8; BL_CODES] = [
-    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+const EXTRA_BLBITS: [u8; 32] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ];
+const BL_ORDER: [u8; 32] = [
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0,
+];
+/// Array lengths: the literal/length tree's nodes (573) and the heap, the distance tree's (61)
+/// and the bit-length tree's (39) nodes, the fixed literal/length code (288).
+const L_NODES: usize = 1024;
+const D_NODES: usize = 64;
+const BL_NODES: usize = 64;
+const STATIC_L: usize = 512;
 
 /// `trees.c`'s static tables (`tr_static_init`), computed at compile time.
 struct Tables {
     length_code: [u8; 256],
     dist_code: [u8; 512],
-    base_length: [u8; LENGTH_CODES],
-    base_dist: [u16; D_CODES],
-    static_llen: [u8; L_CODES + 2],
-    static_lcode: [u16; L_CODES + 2],
-    static_dcode: [u16; D_CODES],
+    base_length: [u8; 32],
+    base_dist: [u16; 32],
+    static_llen: [u8; STATIC_L],
+    static_lcode: [u16; STATIC_L],
+    static_dcode: [u16; 32],
 }
 
 const fn bi_reverse(mut code: u32, mut len: u32) -> u32 {
@@ -54,15 +64,17 @@ const fn bi_reverse(mut code: u32, mut len: u32) -> u32 {
     res >> 1
 }
 
+// Evaluated at compile time (`static T`): an index out of bounds is a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
 const fn tables() -> Tables {
     let mut t = Tables {
         length_code: [0; 256],
         dist_code: [0; 512],
-        base_length: [0; LENGTH_CODES],
-        base_dist: [0; D_CODES],
-        static_llen: [0; L_CODES + 2],
-        static_lcode: [0; L_CODES + 2],
-        static_dcode: [0; D_CODES],
+        base_length: [0; 32],
+        base_dist: [0; 32],
+        static_llen: [0; STATIC_L],
+        static_lcode: [0; STATIC_L],
+        static_dcode: [0; 32],
     };
     let mut length = 0usize;
     let mut code = 0usize;
@@ -143,32 +155,36 @@ const fn tables() -> Tables {
 
 static T: Tables = tables();
 
-/// Reads `a[i]` (the default past the end, which the algorithm never reaches).
+// Every table here has a power-of-two length, and is read and written at `i % N`: for the
+// indices the algorithm uses (all below the table's meaningful length) that is `i`, and the
+// compiler sees that it is in bounds, so no check and no panic path is left.
+
+/// `a[i]`.
 #[inline(always)]
-fn rd<V: Copy + Default>(a: &[V], i: usize) -> V {
-    a.get(i).copied().unwrap_or_default()
+fn rd<V: Copy + Default, const N: usize>(a: &[V; N], i: usize) -> V {
+    a.get(i % N).copied().unwrap_or_default()
 }
 
-/// Writes `a[i]` (nothing past the end, which the algorithm never reaches).
+/// `a[i] = v`.
 #[inline(always)]
-fn wr<V>(a: &mut [V], i: usize, v: V) {
-    if let Some(x) = a.get_mut(i) {
+fn wr<V, const N: usize>(a: &mut [V; N], i: usize, v: V) {
+    if let Some(x) = a.get_mut(i % N) {
         *x = v;
     }
 }
 
-/// Adds `v` to `a[i]`.
+/// `a[i] += v`.
 #[inline(always)]
-fn add(a: &mut [u32], i: usize, v: u32) {
-    if let Some(x) = a.get_mut(i) {
+fn add<const N: usize>(a: &mut [u32; N], i: usize, v: u32) {
+    if let Some(x) = a.get_mut(i % N) {
         *x += v;
     }
 }
 
-/// Adds `v` (possibly negative) to `a[i]`, wrapping as zlib's unsigned counters do.
+/// `a[i] += v` for a possibly negative `v`, wrapping as zlib's unsigned counters do.
 #[inline(always)]
-fn bump(a: &mut [u32], i: usize, v: i32) {
-    if let Some(x) = a.get_mut(i) {
+fn bump<const N: usize>(a: &mut [u32; N], i: usize, v: i32) {
+    if let Some(x) = a.get_mut(i % N) {
         *x = x.wrapping_add_signed(v);
     }
 }
@@ -254,11 +270,11 @@ impl<const N: usize> Default for Tree<N> {
 /// `static_tree_desc`.
 struct Desc {
     elems: usize,
-    extra: &'static [u8],
+    extra: &'static [u8; 32],
     extra_base: usize,
     max_length: usize,
     /// The fixed code's lengths, whose cost `static_len` sums (none for the bit-length tree).
-    static_len: Option<&'static [u8]>,
+    static_len: Option<&'static [u8; STATIC_L]>,
 }
 
 const L_DESC: Desc = Desc {
@@ -273,7 +289,7 @@ const D_DESC: Desc = Desc {
     extra: &EXTRA_DBITS,
     extra_base: 0,
     max_length: MAX_BITS,
-    static_len: Some(&[5; D_CODES]),
+    static_len: Some(&[5; STATIC_L]),
 };
 const BL_DESC: Desc = Desc {
     elems: BL_CODES,
@@ -285,7 +301,8 @@ const BL_DESC: Desc = Desc {
 
 /// The heap and counters `build_tree` shares between the three trees.
 struct Work {
-    heap: [u16; HEAP_SIZE],
+    /// zlib's `heap` of node numbers, each entry carrying its node's key: `key << 16 | node`.
+    heap: [u64; L_NODES],
     heap_len: usize,
     heap_max: usize,
     bl_count: [u32; MAX_BITS + 1],
@@ -298,9 +315,9 @@ struct Work {
 
 /// The trees of a block.
 pub(super) struct Trees {
-    l: Tree<HEAP_SIZE>,
-    d: Tree<{ 2 * D_CODES + 1 }>,
-    bl: Tree<{ 2 * BL_CODES + 1 }>,
+    l: Tree<L_NODES>,
+    d: Tree<D_NODES>,
+    bl: Tree<BL_NODES>,
     w: Work,
     max_blindex: usize,
 }
@@ -312,7 +329,7 @@ impl Default for Trees {
             d: Tree::default(),
             bl: Tree::default(),
             w: Work {
-                heap: [0; HEAP_SIZE],
+                heap: [0; L_NODES],
                 heap_len: 0,
                 heap_max: 0,
                 bl_count: [0; MAX_BITS + 1],
@@ -348,24 +365,19 @@ impl Block {
 impl Work {
     /// `pqdownheap`: restores the heap property from node `k` down (`smaller(n, m)` being
     /// `key[n] <= key[m]`).
-    fn pqdownheap<const N: usize>(&mut self, tree: &Tree<N>, mut k: usize) {
-        let key = |node: u16| rd(&tree.key, usize::from(node));
+    fn pqdownheap(&mut self, mut k: usize) {
         let v = rd(&self.heap, k);
-        let kv = key(v);
         let mut j = k << 1;
         while j <= self.heap_len {
             let mut hj = rd(&self.heap, j);
-            let mut kj = key(hj);
             if j < self.heap_len {
                 let h1 = rd(&self.heap, j + 1);
-                let k1 = key(h1);
-                if k1 <= kj {
+                if h1 >> 16 <= hj >> 16 {
                     j += 1;
                     hj = h1;
-                    kj = k1;
                 }
             }
-            if kv <= kj {
+            if v >> 16 <= hj >> 16 {
                 break;
             }
             wr(&mut self.heap, k, hj);
@@ -379,11 +391,11 @@ impl Work {
         let max_code = tree.max_code;
         let max_length = desc.max_length;
         self.bl_count = [0; MAX_BITS + 1];
-        let root = usize::from(rd(&self.heap, self.heap_max));
+        let root = node_of(rd(&self.heap, self.heap_max));
         wr(&mut tree.len, root, 0);
         let mut overflow = 0i32;
         for h in self.heap_max + 1..HEAP_SIZE {
-            let n = usize::from(rd(&self.heap, h));
+            let n = node_of(rd(&self.heap, h));
             let mut bits = usize::from(rd(&tree.len, usize::from(rd(&tree.dad, n)))) + 1;
             if bits > max_length {
                 bits = max_length;
@@ -429,7 +441,7 @@ impl Work {
             let mut n = rd(&self.bl_count, bits);
             while n != 0 && h > 0 {
                 h -= 1;
-                let m = usize::from(rd(&self.heap, h));
+                let m = node_of(rd(&self.heap, h));
                 if m > max_code {
                     continue;
                 }
@@ -455,7 +467,7 @@ impl Work {
         }
         for n in tree.used.iter() {
             self.heap_len += 1;
-            wr(&mut self.heap, self.heap_len, n as u16);
+            wr(&mut self.heap, self.heap_len, entry(rd(&tree.key, n), n));
             max_code = n as isize;
         }
         // At least two codes of non-zero frequency.
@@ -467,7 +479,7 @@ impl Work {
                 0
             };
             self.heap_len += 1;
-            wr(&mut self.heap, self.heap_len, node as u16);
+            wr(&mut self.heap, self.heap_len, entry(1 << 8, node));
             wr(&mut tree.key, node, 1 << 8); // frequency 1, depth 0
             tree.used.insert(node);
             self.opt_len -= 1;
@@ -477,33 +489,30 @@ impl Work {
         }
         tree.max_code = max_code as usize;
         for n in (1..=self.heap_len / 2).rev() {
-            self.pqdownheap(tree, n);
+            self.pqdownheap(n);
         }
         let mut node = desc.elems;
         loop {
             // pqremove
-            let n = usize::from(rd(&self.heap, 1));
+            let n = rd(&self.heap, 1);
             let last = rd(&self.heap, self.heap_len);
             wr(&mut self.heap, 1, last);
             self.heap_len -= 1;
-            self.pqdownheap(tree, 1);
-            let m = usize::from(rd(&self.heap, 1));
+            self.pqdownheap(1);
+            let m = rd(&self.heap, 1);
             self.heap_max -= 1;
-            wr(&mut self.heap, self.heap_max, n as u16);
+            wr(&mut self.heap, self.heap_max, n);
             self.heap_max -= 1;
-            wr(&mut self.heap, self.heap_max, m as u16);
-            let (kn, km) = (rd(&tree.key, n), rd(&tree.key, m));
+            wr(&mut self.heap, self.heap_max, m);
+            // The father of n and m: frequency the sum, depth one more than the deeper.
+            let (kn, km) = ((n >> 16) as u32, (m >> 16) as u32);
             let depth = (kn & 0xff).max(km & 0xff) + 1;
-            wr(
-                &mut tree.key,
-                node,
-                ((kn >> 8) + (km >> 8)) << 8 | (depth & 0xff),
-            );
-            wr(&mut tree.dad, n, node as u16);
-            wr(&mut tree.dad, m, node as u16);
-            wr(&mut self.heap, 1, node as u16);
+            let key = ((kn >> 8) + (km >> 8)) << 8 | (depth & 0xff);
+            wr(&mut tree.dad, node_of(n), node as u16);
+            wr(&mut tree.dad, node_of(m), node as u16);
+            wr(&mut self.heap, 1, entry(key, node));
             node += 1;
-            self.pqdownheap(tree, 1);
+            self.pqdownheap(1);
             if self.heap_len < 2 {
                 break;
             }
@@ -514,6 +523,16 @@ impl Work {
         self.gen_bitlen(tree, desc);
         gen_codes(tree, &self.bl_count);
     }
+}
+
+/// A heap entry: `node` with its key.
+fn entry(key: u32, node: usize) -> u64 {
+    u64::from(key) << 16 | node as u64
+}
+
+/// The node of a heap entry.
+fn node_of(entry: u64) -> usize {
+    (entry & 0xffff) as usize
 }
 
 /// `gen_codes`: canonical codes from the lengths, bit-reversed for sending.
@@ -627,7 +646,7 @@ impl Trees {
     }
 
     /// `scan_tree`: the bit-length code's counts for `tree`'s lengths.
-    fn scan_tree<const N: usize>(bl: &mut Tree<{ 2 * BL_CODES + 1 }>, tree: &Tree<N>) {
+    fn scan_tree<const N: usize>(bl: &mut Tree<BL_NODES>, tree: &Tree<N>) {
         runs(tree, |curlen, count, prevlen, min_count| {
             let c = usize::from(curlen);
             if count < min_count {
@@ -674,13 +693,14 @@ struct Bits<'a> {
 }
 
 impl Bits<'_> {
+    /// Appends the `len` (at most 16) low bits of `value`; whole 32-bit words go out.
     fn send(&mut self, value: u32, len: u32) {
         self.acc |= u64::from(value) << self.n;
         self.n += len;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
+        if self.n >= 32 {
+            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
+            self.acc >>= 32;
+            self.n -= 32;
         }
     }
 
@@ -688,10 +708,12 @@ impl Bits<'_> {
         self.send(u32::from(rd(&tree.code, c)), u32::from(rd(&tree.len, c)));
     }
 
+    /// Writes out what is left, padded to a byte.
     fn windup(&mut self) {
-        if self.n > 0 {
-            self.out.push(self.acc as u8);
-        }
+        let bytes = self.n.div_ceil(8) as usize;
+        let word = self.acc.to_le_bytes();
+        self.out
+            .extend_from_slice(word.get(..bytes).unwrap_or_default());
         self.acc = 0;
         self.n = 0;
     }
@@ -720,8 +742,8 @@ impl Codes for Fixed {
 
 /// The block's own codes.
 struct Dynamic<'t> {
-    l: &'t Tree<HEAP_SIZE>,
-    d: &'t Tree<{ 2 * D_CODES + 1 }>,
+    l: &'t Tree<L_NODES>,
+    d: &'t Tree<D_NODES>,
 }
 
 impl Codes for Dynamic<'_> {
@@ -760,7 +782,7 @@ fn compress_block(bits: &mut Bits<'_>, syms: &[u32], codes: &impl Codes) {
 }
 
 /// `send_tree`: `tree`'s lengths in the bit-length code.
-fn send_tree<const N: usize>(bits: &mut Bits<'_>, bl: &Tree<{ 2 * BL_CODES + 1 }>, tree: &Tree<N>) {
+fn send_tree<const N: usize>(bits: &mut Bits<'_>, bl: &Tree<BL_NODES>, tree: &Tree<N>) {
     runs(tree, |curlen, mut count, prevlen, min_count| {
         let c = usize::from(curlen);
         if count < min_count {
