@@ -320,6 +320,8 @@ pub(super) struct Trees {
     bl: Tree<BL_NODES>,
     w: Work,
     max_blindex: usize,
+    /// The bit-length code's symbols for both trees' lengths, from `scan_tree`.
+    ops: Vec<u32>,
 }
 
 impl Default for Trees {
@@ -337,6 +339,7 @@ impl Default for Trees {
                 static_len: 0,
             },
             max_blindex: 0,
+            ops: Vec::new(),
         }
     }
 }
@@ -645,33 +648,40 @@ impl Trees {
         }
     }
 
-    /// `scan_tree`: the bit-length code's counts for `tree`'s lengths.
-    fn scan_tree<const N: usize>(bl: &mut Tree<BL_NODES>, tree: &Tree<N>) {
+    /// `scan_tree`: codes `tree`'s lengths with the bit-length code's symbols (a length, or a
+    /// repeat of the previous one or of zeros), counting them in `bl` and keeping them in `ops`
+    /// for `send_tree` (each as `symbol | extra << 8 | extra_bits << 16`).
+    fn scan_tree<const N: usize>(bl: &mut Tree<BL_NODES>, tree: &Tree<N>, ops: &mut Vec<u32>) {
+        let mut op = |bl: &mut Tree<BL_NODES>, sym: usize, extra: u32, bits: u32| {
+            add(&mut bl.key, sym, 1 << 8);
+            bl.used.insert(sym);
+            ops.push(sym as u32 | extra << 8 | bits << 16);
+        };
         runs(tree, |curlen, count, prevlen, min_count| {
             let c = usize::from(curlen);
             if count < min_count {
-                add(&mut bl.key, c, count << 8);
-                bl.used.insert(c);
-            } else if curlen != 0 {
-                if i32::from(curlen) != prevlen {
-                    add(&mut bl.key, c, 1 << 8);
-                    bl.used.insert(c);
+                for _ in 0..count {
+                    op(bl, c, 0, 0);
                 }
-                add(&mut bl.key, REP_3_6, 1 << 8);
-                bl.used.insert(REP_3_6);
+            } else if curlen != 0 {
+                let mut count = count;
+                if i32::from(curlen) != prevlen {
+                    op(bl, c, 0, 0);
+                    count -= 1;
+                }
+                op(bl, REP_3_6, count - 3, 2);
             } else if count <= 10 {
-                add(&mut bl.key, REPZ_3_10, 1 << 8);
-                bl.used.insert(REPZ_3_10);
+                op(bl, REPZ_3_10, count - 3, 3);
             } else {
-                add(&mut bl.key, REPZ_11_138, 1 << 8);
-                bl.used.insert(REPZ_11_138);
+                op(bl, REPZ_11_138, count - 11, 7);
             }
         });
     }
 
     fn build_bl_tree(&mut self) -> usize {
-        Self::scan_tree(&mut self.bl, &self.l);
-        Self::scan_tree(&mut self.bl, &self.d);
+        self.ops.clear();
+        Self::scan_tree(&mut self.bl, &self.l, &mut self.ops);
+        Self::scan_tree(&mut self.bl, &self.d, &mut self.ops);
         self.w.build_tree(&mut self.bl, &BL_DESC);
         let mut max_blindex = BL_CODES - 1;
         while max_blindex >= 3 {
@@ -781,31 +791,6 @@ fn compress_block(bits: &mut Bits<'_>, syms: &[u32], codes: &impl Codes) {
     codes.lit(bits, END_BLOCK);
 }
 
-/// `send_tree`: `tree`'s lengths in the bit-length code.
-fn send_tree<const N: usize>(bits: &mut Bits<'_>, bl: &Tree<BL_NODES>, tree: &Tree<N>) {
-    runs(tree, |curlen, mut count, prevlen, min_count| {
-        let c = usize::from(curlen);
-        if count < min_count {
-            for _ in 0..count {
-                bits.send_code(c, bl);
-            }
-        } else if curlen != 0 {
-            if i32::from(curlen) != prevlen {
-                bits.send_code(c, bl);
-                count -= 1;
-            }
-            bits.send_code(REP_3_6, bl);
-            bits.send(count - 3, 2);
-        } else if count <= 10 {
-            bits.send_code(REPZ_3_10, bl);
-            bits.send(count - 3, 3);
-        } else {
-            bits.send_code(REPZ_11_138, bl);
-            bits.send(count - 11, 7);
-        }
-    });
-}
-
 impl Trees {
     /// Writes `block` (from [`Trees::plan`] over the same `syms`) as the final block, padded to
     /// a byte.
@@ -836,8 +821,13 @@ impl Trees {
                 for &rank in BL_ORDER.iter().take(blcodes) {
                     bits.send(u32::from(rd(&self.bl.len, usize::from(rank))), 3);
                 }
-                send_tree(&mut bits, &self.bl, &self.l);
-                send_tree(&mut bits, &self.bl, &self.d);
+                // send_tree for both trees: the symbols scan_tree chose.
+                for &op in &self.ops {
+                    bits.send_code((op & 0xff) as usize, &self.bl);
+                    if op >> 16 != 0 {
+                        bits.send(op >> 8 & 0xff, op >> 16);
+                    }
+                }
                 compress_block(
                     &mut bits,
                     syms,
