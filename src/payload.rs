@@ -88,6 +88,12 @@ fn new_read_scratch() -> Box<ReadScratch> {
 pub(crate) fn encode(json: &[u8], out: &mut Vec<u8>) {
     // itsdangerous keeps `zlib.compress(json)` only when it is shorter than `len(json) - 1`.
     let limit = json.len().saturating_sub(1);
+    // A short session with nothing repeated: provably not worth compressing (cheaper to show
+    // than to compress: the Huffman trees cost the same on 30 bytes as on 3 000).
+    if cannot_shrink(json) {
+        encoding::b64url_encode(json, out);
+        return;
+    }
     let done = with_scratch(&WRITE, new_write_scratch, |w| {
         w.compressed.clear();
         let won = match w.port.compress_if_shorter(json, limit, &mut w.compressed) {
@@ -109,6 +115,87 @@ pub(crate) fn encode(json: &[u8], out: &mut Vec<u8>) {
     if !done {
         encoding::b64url_encode(json, out);
     }
+}
+
+/// `true` when `zlib.compress(data)` (level 6) is certainly not shorter than `len(data) - 1`,
+/// the length itsdangerous requires to use it; `false` when it may be (then compress and see).
+///
+/// The compressed length is `2 + ceil(bits / 8) + 4` for a deflate stream of `bits`, so it wins
+/// only when `bits <= 8 * (len - 8)`. For up to 1024 bytes zlib writes one block; the bound:
+///
+/// * 9 bytes or fewer: even an empty block makes 8 bytes;
+/// * when no 3-byte sequence occurs twice, zlib finds no match (its shortest is 3 bytes): every
+///   byte is a literal. A stored block costs `8 * len + 35` bits and a fixed-code block at least
+///   `8 * len + 10`: both lose. A dynamic block costs at least its header (17 bits), four
+///   code-length-code lengths (12), the code lengths of symbols 0 to 256 (each maximal run of
+///   zeros at least `min(run, 4)` bits, each run of non-zero lengths at least 1, one distance
+///   code length at least 1) and the literals plus end-of-block, which no prefix code writes in
+///   fewer than `(len + 1) * H` bits (H their empirical entropy, Gibbs' inequality).
+///
+/// Checked against zlib itself by a property test.
+fn cannot_shrink(data: &[u8]) -> bool {
+    let n = data.len();
+    if n <= 9 {
+        return true;
+    }
+    if n > 1024 {
+        return false;
+    }
+    // 1. No 3-byte sequence twice: a 4096-bit set of hashed sequences (a hash collision only
+    //    answers `false`, which is always safe).
+    let mut seen = [0u64; 64];
+    for w in data.windows(3) {
+        let [a, b, c] = w else { return false };
+        let key = u32::from(*a) << 16 | u32::from(*b) << 8 | u32::from(*c);
+        let h = key.wrapping_mul(0x9E37_79B1) >> 20;
+        let Some(slot) = seen.get_mut((h >> 6) as usize) else {
+            return false;
+        };
+        let bit = 1u64 << (h & 63);
+        if *slot & bit != 0 {
+            return false;
+        }
+        *slot |= bit;
+    }
+    // 2. The dynamic block's lower bound, against the budget.
+    let mut counts = [0u16; 256];
+    for &b in data {
+        if let Some(c) = counts.get_mut(usize::from(b)) {
+            *c += 1;
+        }
+    }
+    let total = (n + 1) as f64;
+    let literal_bits: f64 = counts
+        .iter()
+        .copied()
+        .filter(|&c| c > 0)
+        .chain(std::iter::once(1)) // end-of-block
+        .map(|c| {
+            let c = f64::from(c);
+            c * (total / c).log2()
+        })
+        .sum();
+    let mut lengths_bits = 1u32; // the distance code's one length at least
+    let mut zeros = 0u32;
+    let mut in_used_run = false;
+    // Symbols 0..=255 then 256 (end-of-block, always used).
+    for used in counts.iter().map(|&c| c > 0).chain(std::iter::once(true)) {
+        if used {
+            lengths_bits += zeros.min(4);
+            zeros = 0;
+            if !in_used_run {
+                lengths_bits += 1;
+                in_used_run = true;
+            }
+        } else {
+            zeros += 1;
+            in_used_run = false;
+        }
+    }
+    let dynamic_bits = 17.0 + 12.0 + f64::from(lengths_bits) + literal_bits;
+    let budget = 8.0 * (n as f64 - 8.0);
+    // One bit of margin for floating-point rounding.
+    dynamic_bits > budget + 1.0
 }
 
 /// `zlib.compress(data)` into `out` (cleared first): level 6, window 15, memLevel 8, default
@@ -301,6 +388,44 @@ mod tests {
             encode_str(r#"{"v":"aaaaaaaaaaaa"}"#),
             ".eJyrVipTslJKRAJKtQBDyQa9"
         );
+    }
+
+    /// `cannot_shrink` never skips a text that zlib would make short enough (zlib is the
+    /// oracle), on short texts from small and large alphabets, with and without repeats; and it
+    /// does fire on a small session.
+    #[test]
+    fn cannot_shrink_agrees_with_zlib() {
+        use proptest::prelude::*;
+        let wins = |s: &[u8]| compress(s).unwrap().len() < s.len().saturating_sub(1);
+        assert!(cannot_shrink(br#"{"_permanent":true,"user_id":42}"#));
+        assert!(!wins(br#"{"_permanent":true,"user_id":42}"#));
+        assert!(!cannot_shrink(br#"{"v":"aaaaaaaaaaaa"}"#));
+        let fired = std::cell::Cell::new(0u32);
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+            cases: 4000,
+            ..ProptestConfig::default()
+        });
+        let alphabets: Vec<Vec<u8>> = vec![
+            b"ab".to_vec(),
+            b"abcdefgh".to_vec(),
+            b"{}\":,_0123456789abcdefghijklmnopqrstuvwxyz".to_vec(),
+            (0u8..=255).collect(),
+            (32u8..127).collect(),
+        ];
+        let strategy = (0..alphabets.len(), 0usize..120).prop_flat_map(move |(a, len)| {
+            proptest::collection::vec(proptest::sample::select(alphabets[a].clone()), len)
+        });
+        runner
+            .run(&strategy, |s| {
+                if cannot_shrink(&s) {
+                    fired.set(fired.get() + 1);
+                    prop_assert!(!wins(&s), "skipped a text zlib shrinks: {s:?}");
+                }
+                Ok(())
+            })
+            .unwrap();
+        let fired = fired.get();
+        assert!(fired > 100, "the bound fired only {fired} times");
     }
 
     #[test]

@@ -43,12 +43,19 @@ const TOO_FAR: usize = 4096;
 /// zlib reads up to `MAX_MATCH` bytes past the current position; past the data its window holds
 /// zeros there (`WIN_INIT`). The comparisons that reach them cannot change the output (zlib
 /// caps `nice_match` at the lookahead), but they are made, so the buffer has them.
-const PADDING: usize = MAX_MATCH + 8;
+/// (`longest_match` views 512 bytes from each position, so that its reads need no bounds check.)
+const PADDING: usize = SPAN;
+/// What `longest_match` views from a position: a power of two above `MAX_MATCH`.
+const SPAN: usize = 512;
 
-/// The hash zlib's `UPDATE_HASH` rolls up to for the three bytes at a position.
-fn hash(a: u8, b: u8, c: u8) -> usize {
-    ((usize::from(a) << 10) ^ (usize::from(b) << 5) ^ usize::from(c)) & HASH_MASK
+/// zlib's `UPDATE_HASH`: the hash `h` rolled on by byte `c`. After three bytes it is a function
+/// of those three bytes alone (each step shifts the oldest one further out of the 15 bits).
+fn update_hash(h: usize, c: u8) -> usize {
+    ((h << 5) ^ usize::from(c)) & HASH_MASK
 }
+
+/// Entries in `prev`: one per position (`MAX_INPUT` < 2^14).
+const PREV_SIZE: usize = 1 << 14;
 
 /// Which branches of the algorithm ran (tests assert that each was exercised; counted in
 /// test builds only).
@@ -85,15 +92,22 @@ fn covered(_: impl FnOnce(&mut Coverage)) {}
 
 /// One deflate state, reused from call to call (kept per thread by `crate::payload`).
 pub(crate) struct Deflater {
-    /// The data, then `PADDING` zeros. Between calls it still holds the previous data, whose
-    /// positions are the only non-zero entries of `head`.
+    /// The data, then `PADDING` zeros.
     window: Vec<u8>,
     /// Length of the data in `window`.
     len: usize,
-    /// zlib's `head`: the last position (0 = none) with each hash.
-    head: Vec<u16>,
-    /// zlib's `prev`: for each position, the previous one with the same hash.
-    prev: Vec<u16>,
+    /// zlib's `head`: the last position with each hash, as `generation << 16 | position`; an
+    /// entry of another generation (an earlier call) is zlib's 0, none. This replaces zlib's
+    /// clearing of the table for each stream.
+    head: Box<[u32; HASH_MASK + 1]>,
+    /// This call's generation (never 0, the value of an entry never written).
+    generation: u32,
+    /// zlib's `prev`: for each position, the previous one with the same hash. No clearing
+    /// needed: a position's entry is written when the position is inserted, before any chain
+    /// reaches it.
+    prev: Box<[u16; PREV_SIZE]>,
+    /// zlib's `ins_h`: the rolling hash, at the last inserted position.
+    ins_h: usize,
     /// The symbols of the block: `dist << 8 | lc` (zlib's `sym_buf`; dist 0 = literal `lc`).
     syms: Vec<u32>,
     trees: Box<Trees>,
@@ -104,8 +118,10 @@ impl Deflater {
         Self {
             window: Vec::new(),
             len: 0,
-            head: vec![0; HASH_MASK + 1],
-            prev: Vec::new(),
+            head: Box::new([0; HASH_MASK + 1]),
+            generation: 0,
+            prev: Box::new([0; PREV_SIZE]),
+            ins_h: 0,
             syms: Vec::new(),
             trees: Box::default(),
         }
@@ -141,46 +157,43 @@ impl Deflater {
         Some(true)
     }
 
-    /// Clears the hash entries of the previous data, and puts `data` in the window.
+    /// Starts a new generation of the hash table, and puts `data` in the window.
     fn load(&mut self, data: &[u8]) {
-        if self.len >= MIN_MATCH {
-            for w in self.window.get(..self.len).unwrap_or_default().windows(3) {
-                if let [a, b, c] = w {
-                    if let Some(h) = self.head.get_mut(hash(*a, *b, *c)) {
-                        *h = 0;
-                    }
-                }
-            }
+        self.generation += 1;
+        if self.generation > 0xffff {
+            // Once in 65 535 calls: entries of this generation number may remain from 65 535
+            // calls ago.
+            self.head.fill(0);
+            self.generation = 1;
         }
         self.window.clear();
         self.window.extend_from_slice(data);
         self.window.resize(data.len() + PADDING, 0);
         self.len = data.len();
-        // `prev` needs no clearing: a position's entry is written when the position is
-        // inserted, before any chain reaches it.
-        if self.prev.len() < data.len() {
-            self.prev.resize(data.len(), 0);
+        // As `fill_window` starts the hash on the first two bytes.
+        if let [a, b, ..] = data {
+            self.ins_h = update_hash(usize::from(*a), *b);
         }
         self.syms.clear();
     }
 
     /// zlib's `INSERT_STRING`: links position `pos` into its hash chain and returns the chain's
-    /// previous head.
+    /// previous head. Called for every position from 0 to `len - 3` in order, as zlib does, so
+    /// that the rolling hash is the hash of the three bytes at `pos`.
     fn insert(&mut self, pos: usize) -> usize {
-        let (Some(&a), Some(&b), Some(&c)) = (
-            self.window.get(pos),
-            self.window.get(pos + 1),
-            self.window.get(pos + 2),
-        ) else {
+        let c = self.window.get(pos + 2).copied().unwrap_or(0);
+        self.ins_h = update_hash(self.ins_h, c);
+        let Some(slot) = self.head.get_mut(self.ins_h) else {
             return 0;
         };
-        let Some(slot) = self.head.get_mut(hash(a, b, c)) else {
-            return 0;
+        let previous = if *slot >> 16 == self.generation {
+            (*slot & 0xffff) as u16
+        } else {
+            0
         };
-        let previous = *slot;
-        // Positions are below MAX_INPUT < 2^16.
-        *slot = pos as u16;
-        if let Some(p) = self.prev.get_mut(pos) {
+        // Positions are below MAX_INPUT < 2^14.
+        *slot = self.generation << 16 | pos as u32;
+        if let Some(p) = self.prev.get_mut(pos % PREV_SIZE) {
             *p = previous;
         }
         usize::from(previous)
@@ -268,7 +281,14 @@ impl Deflater {
         match_start: &mut usize,
     ) -> usize {
         let w = self.window.as_slice();
-        let at = |i: usize| w.get(i).copied().unwrap_or(0);
+        // The SPAN bytes from a position (the window has SPAN bytes of padding), read at
+        // `i % SPAN`: in bounds for every index below, without a check.
+        let view = |pos: usize| -> &[u8; SPAN] {
+            w.get(pos..pos + SPAN)
+                .and_then(|v| v.try_into().ok())
+                .unwrap_or(&[0; SPAN])
+        };
+        let at = |v: &[u8; SPAN], i: usize| v.get(i % SPAN).copied().unwrap_or(0);
         let mut chain = if prev_length >= GOOD_LENGTH {
             MAX_CHAIN >> 2
         } else {
@@ -276,22 +296,18 @@ impl Deflater {
         };
         let nice = NICE_LENGTH.min(lookahead);
         let mut best_len = prev_length;
-        let scan = strstart;
-        let mut scan_end1 = at(scan + best_len - 1);
-        let mut scan_end = at(scan + best_len);
+        let scan = view(strstart);
         loop {
             let m = cur;
-            if at(m + best_len) == scan_end
-                && at(m + best_len - 1) == scan_end1
-                && at(m) == at(scan)
-                && at(m + 1) == at(scan + 1)
+            let here = view(m);
+            if at(here, best_len) == at(scan, best_len)
+                && at(here, best_len - 1) == at(scan, best_len - 1)
+                && at(here, 0) == at(scan, 0)
+                && at(here, 1) == at(scan, 1)
             {
                 // The third bytes are equal: same hash, same first two bytes.
-                let len = match (
-                    w.get(scan + 3..scan + MAX_MATCH),
-                    w.get(m + 3..m + MAX_MATCH),
-                ) {
-                    (Some(s), Some(t)) => 3 + s.iter().zip(t).take_while(|(x, y)| x == y).count(),
+                let len = match (scan.get(3..MAX_MATCH), here.get(3..MAX_MATCH)) {
+                    (Some(s), Some(t)) => 3 + common_prefix(s, t),
                     _ => 0,
                 };
                 if len > best_len {
@@ -301,11 +317,9 @@ impl Deflater {
                         covered(|c| c.nice += 1);
                         break;
                     }
-                    scan_end1 = at(scan + best_len - 1);
-                    scan_end = at(scan + best_len);
                 }
             }
-            cur = self.prev.get(m).map_or(0, |&p| usize::from(p));
+            cur = self.prev.get(m % PREV_SIZE).map_or(0, |&p| usize::from(p));
             chain -= 1;
             if cur == 0 || chain == 0 {
                 if chain == 0 {
@@ -316,6 +330,26 @@ impl Deflater {
         }
         best_len.min(lookahead)
     }
+}
+
+/// The number of equal leading bytes of `a` and `b`, eight at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut n = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let (Ok(x), Ok(y)) = (<[u8; 8]>::try_from(x), <[u8; 8]>::try_from(y)) else {
+            break;
+        };
+        let diff = u64::from_le_bytes(x) ^ u64::from_le_bytes(y);
+        if diff != 0 {
+            return n + (diff.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    let (a, b) = (
+        a.get(n..).unwrap_or_default(),
+        b.get(n..).unwrap_or_default(),
+    );
+    n + a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
 /// Adler-32 of `data` (zlib's trailer).

@@ -261,3 +261,28 @@ fn lazy_thresholds() {
         }
     }
 }
+
+/// The hash table is not cleared between calls: entries carry the call's generation. When the
+/// generation number comes round again (every 65 535 calls) the table is cleared; without that,
+/// the entries of the call 65 535 calls back would look current, and they point at positions
+/// that this call has not reached.
+#[test]
+fn generation_wraps_around() {
+    // `a`'s positions of "abc" lie inside `b`, where some hold "abcabd" as `b` starts.
+    let a = b"abc".repeat(40);
+    let b = b"abcabd".repeat(50);
+    // `a` in generation 1, then generation 65 535 (as if the calls between had happened), then
+    // `b`: its generation wraps round to 1, where `a`'s entries are.
+    let mut d = Deflater::new();
+    assert_eq!(ours(&mut d, &a), zlib(&a));
+    d.generation = 0xffff;
+    assert_eq!(ours(&mut d, &b), zlib(&b));
+    // The same with the calls made: 65 534 with no data.
+    let mut d = Deflater::new();
+    assert_eq!(ours(&mut d, &a), zlib(&a));
+    for _ in 0..0xfffe {
+        assert_eq!(d.compress_if_shorter(b"", 0, &mut Vec::new()), Some(false));
+    }
+    assert_eq!(d.generation, 0xffff);
+    assert_eq!(ours(&mut d, &b), zlib(&b));
+}
