@@ -118,9 +118,9 @@ impl Deflater {
         Self {
             window: Vec::new(),
             len: 0,
-            head: Box::new([0; HASH_MASK + 1]),
+            head: trees::boxed_zeros(),
             generation: 0,
-            prev: Box::new([0; PREV_SIZE]),
+            prev: trees::boxed_zeros(),
             ins_h: 0,
             syms: Vec::new(),
             trees: Box::default(),

@@ -202,10 +202,10 @@ fn d_code(dist: usize) -> usize {
 /// `depth` of each node folded into the frequency.
 struct Tree<const N: usize> {
     /// `freq << 8 | depth`: zlib's `smaller` (by frequency, then depth) is `<=` on it.
-    key: [u32; N],
-    code: [u16; N],
-    dad: [u16; N],
-    len: [u16; N],
+    key: Box<[u32; N]>,
+    code: Box<[u16; N]>,
+    dad: Box<[u16; N]>,
+    len: Box<[u16; N]>,
     /// Largest symbol with a non-zero count (after the two forced ones).
     max_code: usize,
     /// The symbols with a non-zero count, as bits: the loops below visit these rather than
@@ -257,10 +257,10 @@ impl Used {
 impl<const N: usize> Default for Tree<N> {
     fn default() -> Self {
         Self {
-            key: [0; N],
-            code: [0; N],
-            dad: [0; N],
-            len: [0; N],
+            key: boxed_zeros(),
+            code: boxed_zeros(),
+            dad: boxed_zeros(),
+            len: boxed_zeros(),
             max_code: 0,
             used: Used::default(),
         }
@@ -302,7 +302,7 @@ const BL_DESC: Desc = Desc {
 /// The heap and counters `build_tree` shares between the three trees.
 struct Work {
     /// zlib's `heap` of node numbers, each entry carrying its node's key: `key << 16 | node`.
-    heap: [u64; L_NODES],
+    heap: Box<[u64; L_NODES]>,
     heap_len: usize,
     heap_max: usize,
     bl_count: [u32; MAX_BITS + 1],
@@ -331,7 +331,7 @@ impl Default for Trees {
             d: Tree::default(),
             bl: Tree::default(),
             w: Work {
-                heap: [0; L_NODES],
+                heap: boxed_zeros(),
                 heap_len: 0,
                 heap_max: 0,
                 bl_count: [0; MAX_BITS + 1],
@@ -528,6 +528,24 @@ impl Work {
     }
 }
 
+/// A zeroed array on the heap, made there (`Box::new([0; N])` builds it on the stack first in
+/// debug builds, too much for a small thread stack: `tests/depth.rs` dumps on 64 KiB).
+pub(super) fn boxed_zeros<V: Copy + Default, const N: usize>() -> Box<[V; N]> {
+    match vec![V::default(); N].into_boxed_slice().try_into() {
+        Ok(array) => array,
+        // Not reached: the vector has N elements.
+        Err(_) => boxed_zeros_on_the_stack(),
+    }
+}
+
+/// `boxed_zeros` the simple way, in a function of its own so that only a call (never made)
+/// would reserve the array's stack space, not `boxed_zeros` itself.
+#[cold]
+#[inline(never)]
+fn boxed_zeros_on_the_stack<V: Copy + Default, const N: usize>() -> Box<[V; N]> {
+    Box::new([V::default(); N])
+}
+
 /// A heap entry: `node` with its key.
 fn entry(key: u32, node: usize) -> u64 {
     u64::from(key) << 16 | node as u64
@@ -605,9 +623,9 @@ impl Trees {
     /// Counts the symbols, builds the trees and chooses the block (`_tr_flush_block` up to the
     /// writing), for `n` bytes of data.
     pub(super) fn plan(&mut self, syms: &[u32], n: usize) -> Block {
-        self.l.key[..L_CODES].fill(0);
-        self.d.key[..D_CODES].fill(0);
-        self.bl.key[..BL_CODES].fill(0);
+        self.l.key.iter_mut().take(L_CODES).for_each(|k| *k = 0);
+        self.d.key.iter_mut().take(D_CODES).for_each(|k| *k = 0);
+        self.bl.key.iter_mut().take(BL_CODES).for_each(|k| *k = 0);
         self.l.used = Used::default();
         self.d.used = Used::default();
         self.bl.used = Used::default();
