@@ -368,26 +368,46 @@ impl Block {
 impl Work {
     /// `pqdownheap`: restores the heap property from node `k` down (`smaller(n, m)` being
     /// `key[n] <= key[m]`).
+    ///
+    /// zlib's loop, with the next level read ahead: the pair of children at `j` and the four
+    /// entries below them (`2j..2j+3`, the children of both) are read together, so that the
+    /// comparison that chooses a child does not wait for that child's children to be loaded.
+    /// Entries are written only at ancestors (indices below `j`), never at a read-ahead one.
     fn pqdownheap(&mut self, mut k: usize) {
-        let v = rd(&self.heap, k);
+        let heap = &mut *self.heap;
+        let len = self.heap_len;
+        let v = rd(heap, k);
         let mut j = k << 1;
-        while j <= self.heap_len {
-            let mut hj = rd(&self.heap, j);
-            if j < self.heap_len {
-                let h1 = rd(&self.heap, j + 1);
-                if h1 >> 16 <= hj >> 16 {
-                    j += 1;
-                    hj = h1;
-                }
+        let (mut left, mut right) = (rd(heap, j), rd(heap, j + 1));
+        while j < len {
+            let below = [
+                rd(heap, 2 * j),
+                rd(heap, 2 * j + 1),
+                rd(heap, 2 * j + 2),
+                rd(heap, 2 * j + 3),
+            ];
+            // The smaller child, the right one on a tie.
+            let go_right = right >> 16 <= left >> 16;
+            let (child, next) = if go_right { (right, j + 1) } else { (left, j) };
+            if v >> 16 <= child >> 16 {
+                wr(heap, k, v);
+                return;
             }
-            if v >> 16 <= hj >> 16 {
-                break;
-            }
-            wr(&mut self.heap, k, hj);
-            k = j;
-            j <<= 1;
+            wr(heap, k, child);
+            k = next;
+            j = next << 1;
+            (left, right) = if go_right {
+                (below[2], below[3])
+            } else {
+                (below[0], below[1])
+            };
         }
-        wr(&mut self.heap, k, v);
+        // A left child alone (`left` is the entry at `j`).
+        if j == len && v >> 16 > left >> 16 {
+            wr(heap, k, left);
+            k = j;
+        }
+        wr(heap, k, v);
     }
 
     fn gen_bitlen<const N: usize>(&mut self, tree: &mut Tree<N>, desc: &Desc) {
