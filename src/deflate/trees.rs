@@ -386,10 +386,11 @@ impl Work {
                 rd(heap, 2 * j + 2),
                 rd(heap, 2 * j + 3),
             ];
-            // The smaller child, the right one on a tie.
-            let go_right = right >> 16 <= left >> 16;
+            // The smaller child, the right one on a tie. `a >> 16 <= b >> 16` (keys) is
+            // `a <= b | 0xffff` (the node numbers below the key are all below 0x10000).
+            let go_right = right <= left | 0xffff;
             let (child, next) = if go_right { (right, j + 1) } else { (left, j) };
-            if v >> 16 <= child >> 16 {
+            if v <= child | 0xffff {
                 wr(heap, k, v);
                 return;
             }
