@@ -73,19 +73,35 @@ def stop(p):
             p.wait(timeout=10)
 
 
-def load(url, cookie, args):
-    """requests/s, and the number of non-2xx answers."""
+def cpu_seconds(pid):
+    """User + system CPU seconds of process `pid`, all its threads (Linux /proc); None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            # After the command name in parentheses: state, ppid, ... utime is field 14, stime 15.
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def load(url, cookie, args, pid=None):
+    """requests/s, the number of non-2xx answers, socket errors, and the server's CPU time per
+    request in microseconds (process `pid`, when given and readable; else None)."""
     if shutil.which("wrk"):
         cmd = ["wrk", "-t", "1", "-c", str(args.connections), "-d", f"{args.duration}s",
                "--timeout", "5s", "-H", f"Cookie: {cookie}", url]
         warm = cmd[:]
         warm[warm.index("-d") + 1] = "1s"
         subprocess.run(warm, capture_output=True, timeout=60)
+        before = cpu_seconds(pid) if pid else None
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 60).stdout
+        after = cpu_seconds(pid) if pid else None
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        requests = int(re.search(r"(\d+) requests in", out).group(1))
         bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
         errors = re.search(r"Socket errors:.*", out)
-        return rps, int(bad.group(1)) if bad else 0, errors.group(0) if errors else ""
+        cpu = (after - before) / requests * 1e6 if before is not None and after is not None else None
+        return rps, int(bad.group(1)) if bad else 0, errors.group(0) if errors else "", cpu
     if shutil.which("ab"):
         cmd = ["ab", "-q", "-k", "-n", str(args.requests), "-c", str(args.connections),
                "-H", f"Cookie: {cookie}", url]
@@ -93,7 +109,7 @@ def load(url, cookie, args):
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
         rps = float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1))
         bad = re.search(r"Non-2xx responses:\s+(\d+)", out)
-        return rps, int(bad.group(1)) if bad else 0, ""
+        return rps, int(bad.group(1)) if bad else 0, "", None
     sys.exit("no load generator: apt-get install wrk (or apache2-utils for ab)")
 
 
@@ -137,15 +153,19 @@ def main():
         bound = f"{args.duration} s" if tool == "wrk" else f"{args.requests} requests"
         print(f"load generator: {tool}, {args.connections} connections, {bound} per run, "
               f"{cores} cores (shared with the servers)")
-        results = {}
+        results, cpu_us = {}, {}
         for name, url in (("flask", f"http://127.0.0.1:{fport}/api/visit"),
                           ("axum", f"http://127.0.0.1:{aport}/api/visit"),
                           ("axum_no_session", f"http://127.0.0.1:{aport}/bench/visit"),
                           # Opens the (non-permanent) login session, writes no cookie.
                           ("axum_peek", f"http://127.0.0.1:{aport}/api/peek")):
-            rps, bad, errors = load(url, cookie, args)
+            rps, bad, errors, cpu = load(url, cookie, args,
+                                         pid=axum.pid if name.startswith("axum") else None)
             results[name] = rps
-            print(f"{name:16} {rps:12.0f} req/s   non-2xx: {bad}  {errors}")
+            if cpu is not None:
+                cpu_us[name] = round(cpu, 2)
+            server_cpu = f"   server CPU {cpu:.2f} us/request" if cpu is not None else ""
+            print(f"{name:16} {rps:12.0f} req/s   non-2xx: {bad}  {errors}{server_cpu}")
     finally:
         if axum:
             stop(axum)
@@ -156,6 +176,8 @@ def main():
         "flask_gunicorn_rps": round(results["flask"]),
         "axum_no_session_rps": round(results["axum_no_session"]),
         "axum_peek_rps": round(results["axum_peek"]),
+        # The axum process's CPU time (user + system, all threads) per request, per route.
+        "axum_cpu_us_per_request": cpu_us,
         "load_generator": tool,
         "connections": args.connections,
         "bound": bound,
@@ -176,6 +198,11 @@ def main():
           f"{'met' if cost < 0.10 else 'not met'}")
     print(f"  of which opening only (/api/peek, no Set-Cookie): "
           f"{(1 - results['axum_peek'] / results['axum_no_session']) * 100:.1f} %")
+    if {"axum", "axum_no_session", "axum_peek"} <= cpu_us.keys():
+        bare = cpu_us["axum_no_session"]
+        print(f"server CPU per request: {bare:.2f} us without the layer; the layer adds "
+              f"{cpu_us['axum'] - bare:.2f} us on /api/visit, {cpu_us['axum_peek'] - bare:.2f} us "
+              f"on /api/peek (wrk and the kernel's loopback work on the client side not counted)")
 
 
 if __name__ == "__main__":
