@@ -7,9 +7,11 @@
 * the same axum answer without the session layer (/bench/visit);
 * for the split, axum's /api/peek with the same cookie (opens the session, writes no cookie).
 
-Targets: axum >= 20x Flask, and the layer costs < 10 % (1 - visit/bench). The load generator
-is wrk (Debian's `wrk`) when installed, else ab (apache2-utils); each run is bounded (wrk:
---duration seconds, ab: --requests requests) after a short warm-up. Figures vary with the
+Targets: axum >= 20x Flask, and the layer costs < 10 % (1 - visit/bench). For each axum route
+it also prints the axum process's CPU time per request (user + system over the measured run,
+from /proc): what the layer costs the server, apart from wrk's share of the cores. The load
+generator is wrk (Debian's `wrk`) when installed, else ab (apache2-utils); each run is bounded
+(wrk: --duration seconds, ab: --requests requests) after a short warm-up. Figures vary with the
 machine and what else runs on it: the script reports them, "met" or "not met", and exits 0.
 
 Needs gunicorn (benches/requirements-services.txt) and wrk or ab.

@@ -2,6 +2,9 @@
 //! without `FlaskSessionLayer`, one request at a time.
 //! `cargo run --release -p flask-cookie-axum --example layer_cost -- COOKIE [N] [ONLY]`;
 //! ONLY (`none`, `visit` or `peek`) runs that case alone (for `valgrind --tool=callgrind`).
+//! With `POLLUTE_KB=K` in the environment, a K KiB buffer is written (one byte per 64-byte line)
+//! before each request, outside the timing: the caches are then as cold as a server's between
+//! requests can be, where back-to-back requests here would find everything in cache.
 
 use std::time::Instant;
 
@@ -46,8 +49,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if only.is_some_and(|o| o != key) {
             continue;
         }
+        let pollute: usize = std::env::var("POLLUTE_KB")
+            .ok()
+            .map_or(Ok(0), |v| v.parse())?;
+        let mut junk = vec![0u8; pollute * 1024];
+        let mut polluting = std::time::Duration::ZERO;
         let start = Instant::now();
         for _ in 0..n {
+            if pollute > 0 {
+                let t = Instant::now();
+                for line in junk.chunks_mut(64) {
+                    if let Some(b) = line.first_mut() {
+                        *b = b.wrapping_add(1);
+                    }
+                }
+                std::hint::black_box(&junk);
+                polluting += t.elapsed();
+            }
             let req = Request::builder()
                 .uri(path)
                 .header(header::COOKIE, &cookie)
@@ -58,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .await?;
             std::hint::black_box(r);
         }
-        let us = start.elapsed().as_secs_f64() / f64::from(n) * 1e6;
+        let us = (start.elapsed() - polluting).as_secs_f64() / f64::from(n) * 1e6;
         println!("{name:24} {us:8.2} µs per request");
     }
     Ok(())
