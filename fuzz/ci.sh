@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARGO_FUZZ_VERSION=0.13.1
-if ! rustup toolchain list | grep -q '^nightly'; then
+if ! grep -q '^nightly' <<<"$(rustup toolchain list)"; then
     # Machines of this kind may offer no other toolchain: run.sh then uses stable.
     rustup toolchain install nightly --profile minimal ||
         echo "note: nightly not installable; fuzz/run.sh falls back to stable + RUSTC_BOOTSTRAP=1"

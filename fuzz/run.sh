@@ -21,7 +21,7 @@ fi
 jobs="${FUZZ_JOBS:-1}"
 # cargo-fuzz needs nightly flags: the nightly toolchain when the machine has one, else the
 # stable toolchain with RUSTC_BOOTSTRAP=1 (the same flags, accepted).
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+if grep -q '^nightly' <<<"$(rustup toolchain list 2>/dev/null)"; then
     fuzz=(cargo +nightly fuzz)
 else
     echo "note: no nightly toolchain; using the stable one with RUSTC_BOOTSTRAP=1"

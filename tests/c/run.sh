@@ -116,7 +116,9 @@ done
 gcc "${CFLAGS[@]}" examples/c/open_cookie.c "${SHARED[@]}" -o "$OUT/open_cookie.shared"
 gcc "${CFLAGS[@]}" examples/c/open_cookie.c "${STATIC[@]}" -o "$OUT/open_cookie.static"
 gcc "${CFLAGS[@]}" "${SAN[@]}" examples/c/open_cookie.c "${STATIC[@]}" -o "$OUT/open_cookie.asan"
-if ldd "$OUT/open_cookie.static" | grep -q libflask_cookie; then
+# (ldd's output is taken whole before grep reads it: `ldd | grep -q` under pipefail fails when
+# grep exits at its match while ldd is still writing, and ldd dies of SIGPIPE.)
+if grep -q libflask_cookie <<<"$(ldd "$OUT/open_cookie.static")"; then
     echo "error: the static build links libflask_cookie.so" >&2
     exit 1
 fi
@@ -250,12 +252,12 @@ for kind in shared static; do
     fi
     gcc -std=c99 -Wall -Wextra -Werror -pedantic examples/c/open_cookie.c "${extra[@]}" "${flags[@]}" \
         -o "$OUT/open_cookie.pc-$kind"
-    if [ "$kind" = static ] && ldd "$OUT/open_cookie.pc-$kind" | grep -q libflask_cookie; then
+    if [ "$kind" = static ] && grep -q libflask_cookie <<<"$(ldd "$OUT/open_cookie.pc-$kind")"; then
         echo "error: the pkg-config static build links libflask_cookie.so" >&2
         exit 1
     fi
     if [ "$kind" = shared ]; then
-        ldd "$OUT/open_cookie.pc-$kind" | grep -q "libflask_cookie.so.$soname_version => $root/lib/" ||
+        grep -q "libflask_cookie.so.$soname_version => $root/lib/" <<<"$(ldd "$OUT/open_cookie.pc-$kind")" ||
             { echo "error: not linked against the installed soname" >&2; exit 1; }
     fi
     example_checks "$OUT/open_cookie.pc-$kind"
