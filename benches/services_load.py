@@ -8,7 +8,7 @@
 * for the split, axum's /api/peek with the same cookie (opens the session, writes no cookie).
 
 Targets: axum >= 20x Flask, and the layer costs < 10 % (1 - visit/bench). For each axum route
-it also prints the axum process's CPU time per request (user + system over the measured run,
+it also prints the axum process's CPU time per request (user and system, over the measured run,
 from /proc): what the layer costs the server, apart from wrk's share of the cores. The load
 generator is wrk (Debian's `wrk`) when installed, else ab (apache2-utils); each run is bounded
 (wrk: --duration seconds, ab: --requests requests) after a short warm-up. Figures vary with the
@@ -76,19 +76,20 @@ def stop(p):
 
 
 def cpu_seconds(pid):
-    """User + system CPU seconds of process `pid`, all its threads (Linux /proc); None elsewhere."""
+    """(user, system) CPU seconds of process `pid`, all its threads (Linux /proc); None elsewhere."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as f:
             # After the command name in parentheses: state, ppid, ... utime is field 14, stime 15.
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
     except (OSError, ValueError, IndexError):
         return None
 
 
 def load(url, cookie, args, pid=None):
-    """requests/s, the number of non-2xx answers, socket errors, and the server's CPU time per
-    request in microseconds (process `pid`, when given and readable; else None)."""
+    """requests/s, the number of non-2xx answers, socket errors, and the server's (user, system)
+    CPU time per request in microseconds (process `pid`, when given and readable; else None)."""
     if shutil.which("wrk"):
         cmd = ["wrk", "-t", "1", "-c", str(args.connections), "-d", f"{args.duration}s",
                "--timeout", "5s", "-H", f"Cookie: {cookie}", url]
@@ -102,7 +103,9 @@ def load(url, cookie, args, pid=None):
         requests = int(re.search(r"(\d+) requests in", out).group(1))
         bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
         errors = re.search(r"Socket errors:.*", out)
-        cpu = (after - before) / requests * 1e6 if before is not None and after is not None else None
+        cpu = None
+        if before is not None and after is not None:
+            cpu = tuple((a - b) / requests * 1e6 for a, b in zip(after, before))
         return rps, int(bad.group(1)) if bad else 0, errors.group(0) if errors else "", cpu
     if shutil.which("ab"):
         cmd = ["ab", "-q", "-k", "-n", str(args.requests), "-c", str(args.connections),
@@ -164,9 +167,12 @@ def main():
             rps, bad, errors, cpu = load(url, cookie, args,
                                          pid=axum.pid if name.startswith("axum") else None)
             results[name] = rps
+            server_cpu = ""
             if cpu is not None:
-                cpu_us[name] = round(cpu, 2)
-            server_cpu = f"   server CPU {cpu:.2f} us/request" if cpu is not None else ""
+                user, system = cpu
+                cpu_us[name] = {"user": round(user, 2), "system": round(system, 2)}
+                server_cpu = (f"   server CPU {user + system:.2f} us/request "
+                              f"(user {user:.2f}, system {system:.2f})")
             print(f"{name:16} {rps:12.0f} req/s   non-2xx: {bad}  {errors}{server_cpu}")
     finally:
         if axum:
@@ -178,7 +184,7 @@ def main():
         "flask_gunicorn_rps": round(results["flask"]),
         "axum_no_session_rps": round(results["axum_no_session"]),
         "axum_peek_rps": round(results["axum_peek"]),
-        # The axum process's CPU time (user + system, all threads) per request, per route.
+        # The axum process's CPU time (user and system, all threads) per request, per route.
         "axum_cpu_us_per_request": cpu_us,
         "load_generator": tool,
         "connections": args.connections,
@@ -201,10 +207,17 @@ def main():
     print(f"  of which opening only (/api/peek, no Set-Cookie): "
           f"{(1 - results['axum_peek'] / results['axum_no_session']) * 100:.1f} %")
     if {"axum", "axum_no_session", "axum_peek"} <= cpu_us.keys():
-        bare = cpu_us["axum_no_session"]
+        def total(name):
+            return cpu_us[name]["user"] + cpu_us[name]["system"]
+
+        def added(name, part):
+            return cpu_us[name][part] - cpu_us["axum_no_session"][part]
+
+        bare = total("axum_no_session")
         print(f"server CPU per request: {bare:.2f} us without the layer; the layer adds "
-              f"{cpu_us['axum'] - bare:.2f} us on /api/visit, {cpu_us['axum_peek'] - bare:.2f} us "
-              f"on /api/peek (wrk and the kernel's loopback work on the client side not counted)")
+              f"{total('axum') - bare:.2f} us on /api/visit (user {added('axum', 'user'):.2f}, "
+              f"system {added('axum', 'system'):.2f}), {total('axum_peek') - bare:.2f} us on "
+              f"/api/peek (wrk's work and the client side of loopback not counted)")
 
 
 if __name__ == "__main__":
