@@ -403,8 +403,8 @@ impl Work {
                 (below[0], below[1])
             };
         }
-        // A left child alone (`left` is the entry at `j`).
-        if j == len && v >> 16 > left >> 16 {
+        // A left child alone (`left` is the entry at `j`): the loop's comparison, negated.
+        if j == len && v > left | 0xffff {
             wr(heap, k, left);
             k = j;
         }

@@ -21,6 +21,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cookie = args.get(1).ok_or("usage: layer_cost COOKIE [N]")?.clone();
     let n: u32 = args.get(2).map_or(Ok(50_000), |s| s.parse())?;
     let only = args.get(3).map(String::as_str);
+    let pollute_kb: usize = std::env::var("POLLUTE_KB")
+        .ok()
+        .map_or(Ok(0), |v| v.parse())?;
+    let mut junk = vec![0u8; pollute_kb * 1024];
     let config = SessionConfig::flask("load test key").build()?;
     let with = Router::new()
         .route(
@@ -49,14 +53,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if only.is_some_and(|o| o != key) {
             continue;
         }
-        let pollute: usize = std::env::var("POLLUTE_KB")
-            .ok()
-            .map_or(Ok(0), |v| v.parse())?;
-        let mut junk = vec![0u8; pollute * 1024];
         let mut polluting = std::time::Duration::ZERO;
         let start = Instant::now();
         for _ in 0..n {
-            if pollute > 0 {
+            if !junk.is_empty() {
                 let t = Instant::now();
                 for line in junk.chunks_mut(64) {
                     if let Some(b) = line.first_mut() {
