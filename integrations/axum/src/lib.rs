@@ -218,13 +218,11 @@ impl<S: fmt::Debug> fmt::Debug for FlaskSessionService<S> {
 
 impl<S, ReqBody> Service<Request<ReqBody>> for FlaskSessionService<S>
 where
-    S: Service<Request<ReqBody>, Response = Response> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    ReqBody: Send + 'static,
+    S: Service<Request<ReqBody>, Response = Response>,
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
+    type Future = ResponseFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -232,9 +230,6 @@ where
 
     fn call(&mut self, mut req: Request<ReqBody>) -> Self::Future {
         let shared = Arc::clone(&self.shared);
-        // The service that was polled ready is the one to call.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
         let opened = {
             let mut all = req
                 .headers()
@@ -258,22 +253,86 @@ where
             Ok(session) => FlaskSession::from_session(session),
             Err(e) => {
                 let response = (shared.on_error)(SessionError::Open(e));
-                return Box::pin(async move { Ok(response) });
+                return ResponseFuture {
+                    state: State::Answer {
+                        response: Some(response),
+                    },
+                };
             }
         };
         req.extensions_mut().insert(handle.clone());
-        Box::pin(async move {
-            let mut response = inner.call(req).await?;
-            match finish(
-                &shared.config,
-                &handle,
-                response.headers_mut(),
-                (shared.clock)(),
-            ) {
-                Ok(()) => Ok(response),
-                Err(e) => Ok((shared.on_error)(e)),
+        // Opening needs no waiting, so the service that was polled ready is called now (no
+        // clone of it to move into the future).
+        ResponseFuture {
+            state: State::Inner {
+                future: self.inner.call(req),
+                shared,
+                handle,
+            },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`FlaskSessionService`]: the inner service's response with the session
+    /// saved on it (`Set-Cookie`, `Vary`), or the error handler's response.
+    pub struct ResponseFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        // Opening failed: the error handler's response, not yet taken.
+        Answer { response: Option<Response> },
+        // The inner service answers; then the session is saved on its response.
+        Inner {
+            #[pin]
+            future: F,
+            shared: Arc<Shared>,
+            handle: FlaskSession,
+        },
+    }
+}
+
+impl<F> fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            // Polled again after it answered: Flask's 500 rather than a panic.
+            StateProj::Answer { response } => {
+                Poll::Ready(Ok(response.take().unwrap_or_else(flask_500)))
             }
-        })
+            StateProj::Inner {
+                future,
+                shared,
+                handle,
+            } => {
+                let mut response = match future.poll(cx) {
+                    Poll::Ready(r) => r?,
+                    Poll::Pending => return Poll::Pending,
+                };
+                let now = (shared.clock)();
+                Poll::Ready(Ok(
+                    match finish(&shared.config, handle, response.headers_mut(), now) {
+                        Ok(()) => response,
+                        Err(e) => (shared.on_error)(e),
+                    },
+                ))
+            }
+        }
     }
 }
 
@@ -295,16 +354,18 @@ fn finish(
     let vary = if out.vary_cookie {
         // Werkzeug's `response.vary` is the first `Vary` header (latin-1); it is rewritten
         // (replacing every `Vary` header) only when `Cookie` was not in it.
-        let existing = headers.get(VARY).map(|v| {
-            v.as_bytes()
-                .iter()
-                .map(|&b| char::from(b))
-                .collect::<String>()
-        });
-        let merged = flask_cookie::session::vary_with_cookie(existing.as_deref());
-        match existing {
-            Some(e) if e == merged => None,
-            _ => Some(latin1_header(merged).ok_or(SessionError::Header)?),
+        match headers.get(VARY) {
+            // No `Vary` yet (the usual case): `vary_with_cookie(None)`, without allocating.
+            None => Some(HeaderValue::from_static("Cookie")),
+            Some(v) => {
+                let existing: String = v.as_bytes().iter().map(|&b| char::from(b)).collect();
+                let merged = flask_cookie::session::vary_with_cookie(Some(&existing));
+                if existing == merged {
+                    None
+                } else {
+                    Some(latin1_header(merged).ok_or(SessionError::Header)?)
+                }
+            }
         }
     } else {
         None
@@ -322,7 +383,11 @@ fn finish(
 fn latin1_header(text: String) -> Option<HeaderValue> {
     if text.is_ascii() {
         // The usual case: the latin-1 bytes are the text's own bytes, taken without a copy.
-        return HeaderValue::try_from(text).ok();
+        // Trimmed to their length first, the buffer becomes the value's own (a longer one
+        // would cost `Bytes` an allocation of its own to share it).
+        let mut bytes = text.into_bytes();
+        bytes.shrink_to_fit();
+        return HeaderValue::try_from(bytes).ok();
     }
     let bytes: Option<Vec<u8>> = text.chars().map(|c| u8::try_from(c).ok()).collect();
     HeaderValue::try_from(bytes?).ok()
