@@ -201,34 +201,31 @@ fn for_each_cookie(header: &[u8], mut f: impl FnMut(&[u8], &[u8]) -> bool) {
         // `if not cookie: return cls()`
         return;
     }
-    let mut s = Vec::with_capacity(header.len() + 1);
-    s.extend_from_slice(header);
-    s.push(b';');
-    let s = s.as_slice();
+    // `header + ";"`, without the copy: the `;` at index `n`, one past the end, is `semi_at`'s.
+    let s = header;
     let n = s.len();
+    let semi_at = |i: usize| i == n || s.get(i) == Some(&b';');
     // A lazy value scan that failed at the newline at `lazy_fail`: any later scan starting at
     // or before it fails there too (the earlier scan tried every end position up to it), so
     // failures cost linear time overall, as they need not in Python.
     let mut lazy_fail: Option<usize> = None;
     let mut pos = 0;
-    while pos < n {
-        let Some(m) = s
+    while pos <= n {
+        // The first `=` or `;` (the final `;` at the latest).
+        let m = s
             .get(pos..)
             .and_then(|rest| rest.iter().position(|&b| b == b'=' || b == b';'))
-            .map(|off| pos + off)
-        else {
-            break;
-        };
+            .map_or(n, |off| pos + off);
         let name = s.get(pos..m).unwrap_or(&[]);
         // (value, index of the `;` ending the match)
-        let matched: Option<(&[u8], usize)> = if s.get(m) == Some(&b';') {
+        let matched: Option<(&[u8], usize)> = if semi_at(m) {
             Some((&[][..], m))
         } else {
             let v = skip_ws(s, m + 1);
             quoted_value(s, v)
                 .and_then(|close| {
                     let semi = skip_ws(s, close + 1);
-                    (s.get(semi) == Some(&b';')).then(|| (s.get(v..=close).unwrap_or(&[]), semi))
+                    semi_at(semi).then(|| (s.get(v..=close).unwrap_or(&[]), semi))
                 })
                 .or_else(|| {
                     if lazy_fail.is_some_and(|nl| v <= nl) {
@@ -284,18 +281,20 @@ fn quoted_value(s: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// `.*?\s*;` from `start`: `Ok(k)`, the end of the shortest `.*?` (the first `k` at which `\s*;`
-/// matches, no newline before it), or `Err(nl)`, the newline that stops `.` first.
+/// `.*?\s*;` from `start`, in `s + ";"`: `Ok(k)`, the end of the shortest `.*?` (the first `k`
+/// at which `\s*;` matches, no newline before it), or `Err(nl)`, the newline that stops `.`
+/// first.
 fn lazy_value_end(s: &[u8], start: usize) -> Result<usize, usize> {
     let mut k = start;
     loop {
+        k = next_stop(s, k);
         match s.get(k) {
-            // The input ends with `;`, so the scan ends at one at the latest.
+            // The end of `s` is the final `;`.
             None | Some(b';') => return Ok(k),
             Some(&b) if re_ascii_space(b) => {
                 // `\s*;` from anywhere in this run of whitespace lands on the same byte.
                 let j = skip_ws(s, k);
-                if s.get(j) == Some(&b';') {
+                if j == s.len() || s.get(j) == Some(&b';') {
                     return Ok(k);
                 }
                 if let Some(off) = s
@@ -306,9 +305,39 @@ fn lazy_value_end(s: &[u8], start: usize) -> Result<usize, usize> {
                 }
                 k = j;
             }
+            // Not reached: `next_stop` stops only at `;` and whitespace.
             Some(_) => k += 1,
         }
     }
+}
+
+/// The index of the first `;` or `\s` byte at or after `from` (`s.len()` when there is none).
+///
+/// A cookie value is long and has neither, so the bytes are looked at eight at a time: a word
+/// with no byte below 0x21 (every `\s` byte is) and no `;` is skipped whole; a word with one
+/// (or a false alarm: a borrow can flag the byte after a true one) is looked at byte by byte.
+fn next_stop(s: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let is_stop = |b: u8| b == b';' || re_ascii_space(b);
+    let rest = s.get(from..).unwrap_or_default();
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
+    for word in words.by_ref() {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let semi = x ^ (ONES * u64::from(b';'));
+        // A byte below 0x21, or a zero byte of `semi` (a `;`), sets that byte's high bit.
+        let flagged =
+            ((x.wrapping_sub(ONES * 0x21) & !x) | (semi.wrapping_sub(ONES) & !semi)) & HIGH;
+        if flagged != 0 {
+            if let Some(i) = word.iter().position(|&b| is_stop(b)) {
+                return at + i;
+            }
+        }
+        at += 8;
+    }
+    let tail = words.remainder();
+    at + tail.iter().position(|&b| is_stop(b)).unwrap_or(tail.len())
 }
 
 #[cfg(test)]
