@@ -29,6 +29,17 @@ pub fn b64_std_encode(data: &[u8], out: &mut String) {
     STANDARD.encode_string(data, out);
 }
 
+/// [`b64_std_encode`] appending to bytes (the JSON writer's buffer, without a string between).
+pub fn b64_std_encode_bytes(data: &[u8], out: &mut Vec<u8>) {
+    let start = out.len();
+    out.resize(start + data.len().div_ceil(3) * 4, 0);
+    if let Some(dst) = out.get_mut(start..) {
+        // The buffer is exactly the padded length, so encoding cannot fail.
+        let written = STANDARD.encode_slice(data, dst).unwrap_or(0);
+        out.truncate(start + written);
+    }
+}
+
 /// The 6-bit value of each byte in the URL-safe alphabet; [`NOT_B64`] for the others.
 // Evaluated at compile time: an index out of bounds would fail the build, not panic.
 #[allow(clippy::indexing_slicing)]

@@ -48,6 +48,8 @@ struct Tables {
     static_llen: [u8; STATIC_L],
     static_lcode: [u16; STATIC_L],
     static_dcode: [u16; 32],
+    /// Each byte with its bits in reverse order.
+    rev8: [u8; 256],
 }
 
 const fn bi_reverse(mut code: u32, mut len: u32) -> u32 {
@@ -75,6 +77,7 @@ const fn tables() -> Tables {
         static_llen: [0; STATIC_L],
         static_lcode: [0; STATIC_L],
         static_dcode: [0; 32],
+        rev8: [0; 256],
     };
     let mut length = 0usize;
     let mut code = 0usize;
@@ -148,6 +151,11 @@ const fn tables() -> Tables {
     n = 0;
     while n < D_CODES {
         t.static_dcode[n] = bi_reverse(n as u32, 5) as u16;
+        n += 1;
+    }
+    n = 0;
+    while n < 256 {
+        t.rev8[n] = bi_reverse(n as u32, 8) as u8;
         n += 1;
     }
     t
@@ -589,8 +597,10 @@ fn gen_codes<const N: usize>(tree: &mut Tree<N>, bl_count: &[u32; MAX_BITS + 1])
     for n in tree.used.iter() {
         let len = usize::from(rd(&tree.len, n));
         let c = rd(&next_code, len);
-        // bi_reverse
-        wr(&mut tree.code, n, (c as u16).reverse_bits() >> (16 - len));
+        // bi_reverse of the 16-bit code by two table lookups, then its `len` bits.
+        let reversed = u16::from(rd(&T.rev8, c as usize & 0xff)) << 8
+            | u16::from(rd(&T.rev8, (c as usize >> 8) & 0xff));
+        wr(&mut tree.code, n, reversed >> (16 - len));
         wr(&mut next_code, len, c + 1);
     }
 }

@@ -182,10 +182,10 @@ impl<'v> Writer<'_> {
             Value::Markup(t) => self.string(t, None),
             Value::Bytes(b) if tagged => {
                 self.open_tag(depth, " b")?;
-                let mut s = String::with_capacity(b.len().div_ceil(3) * 4);
-                encoding::b64_std_encode(b, &mut s);
-                self.ascii_string(&s);
-                self.out.push(b'}');
+                // Base64 needs no escaping: written straight into the quotes.
+                self.out.push(b'"');
+                encoding::b64_std_encode_bytes(b, self.out);
+                self.out.extend_from_slice(b"\"}");
             }
             Value::Uuid(u) if tagged => {
                 self.open_tag(depth, " u")?;
