@@ -133,16 +133,33 @@ pub fn parse_cookie_headers<H: AsRef<[u8]>>(headers: &[H]) -> Vec<(String, Strin
 /// assert_eq!(cookie_value(&headers, "other"), None);
 /// ```
 pub fn cookie_value<H: AsRef<[u8]>>(headers: &[H], name: &str) -> Option<String> {
+    with_cookie_value(headers, name, |v| v.map(str::to_owned))
+}
+
+/// Runs `f` on [`cookie_value`]'s answer, borrowed from the headers when it can be (an
+/// unquoted ASCII value, the usual session cookie): no copy of it is made.
+pub(crate) fn with_cookie_value<H: AsRef<[u8]>, R>(
+    headers: &[H],
+    name: &str,
+    f: impl FnOnce(Option<&str>) -> R,
+) -> R {
     let joined = join(headers);
     let mut found = None;
     for_each_cookie(&joined, |n, v| {
         if latin1_eq(n, name) {
-            found = Some(cookie_text(v));
+            found = Some(v);
             return false;
         }
         true
     });
-    found
+    match found {
+        None => f(None),
+        Some(v) => match (v.first(), std::str::from_utf8(v)) {
+            // Unquoted ASCII: its latin-1 text is itself.
+            (first, Ok(ascii)) if first != Some(&b'"') && v.is_ascii() => f(Some(ascii)),
+            _ => f(Some(&cookie_text(v))),
+        },
+    }
 }
 
 /// `";".join(values)` (the bytes of the first value alone when there is one).
@@ -196,7 +213,7 @@ fn cookie_text(value: &[u8]) -> String {
 /// or else the shortest run of non-newline characters followed by `\s*;`; when neither exists
 /// (a newline comes first) there is no match at `p`, nor anywhere up to that `=`, and the
 /// search resumes after it (as `findall` does, one position at a time).
-fn for_each_cookie(header: &[u8], mut f: impl FnMut(&[u8], &[u8]) -> bool) {
+fn for_each_cookie<'h>(header: &'h [u8], mut f: impl FnMut(&'h [u8], &'h [u8]) -> bool) {
     if header.is_empty() {
         // `if not cookie: return cls()`
         return;

@@ -327,10 +327,18 @@ pub fn open_session_with_origin<H: AsRef<[u8]>>(
     now: u64,
 ) -> Result<(Session, SessionOrigin), OpenError> {
     // `val = request.cookies.get(self.get_cookie_name(app))`; `if not val:`
-    let Some(val) = cookie_value(cookie_headers, config.cookie_name()).filter(|v| !v.is_empty())
-    else {
-        return Ok((Session::new(), SessionOrigin::NoCookie));
-    };
+    cookie_header::with_cookie_value(cookie_headers, config.cookie_name(), |val| match val {
+        Some(val) if !val.is_empty() => open_value(config, val, now),
+        _ => Ok((Session::new(), SessionOrigin::NoCookie)),
+    })
+}
+
+/// The session of a cookie's value `val` (not empty).
+fn open_value(
+    config: &SessionConfig,
+    val: &str,
+    now: u64,
+) -> Result<(Session, SessionOrigin), OpenError> {
     // `data = s.loads(val, max_age=max_age)`: itsdangerous signs the UTF-8 bytes of `val`.
     match config.codec().open(val.as_bytes(), now) {
         Ok(opened) => Ok((
