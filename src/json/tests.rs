@@ -316,3 +316,64 @@ fn lone_surrogate_error_comes_after_other_errors() {
         Err(WriteError::Unsupported { type_name: "bytes" })
     );
 }
+
+/// A dict written with sorted keys gives the same text whatever the order of its entries:
+/// written from a permutation (sorted through indices up to 32 entries, through a vector of
+/// references above), it equals the dict built in key order (written as it is, unsorted).
+#[test]
+fn sorted_keys_do_not_depend_on_entry_order() {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for n in [2usize, 3, 5, 8, 16, 31, 32, 33, 40, 64] {
+        // Keys with a shared prefix, an empty one and non-ASCII ones, so byte order matters.
+        let keys: Vec<String> = (0..n)
+            .map(|i| match i % 4 {
+                0 => format!("k{i}"),
+                1 => format!("k{i}é"),
+                2 => "a".repeat(i % 5),
+                _ => format!("z\u{2603}{i}"),
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let in_order = Dict::from_entries(
+            keys.iter()
+                .map(|k| {
+                    (
+                        Text::from(k.as_str()),
+                        Value::Int(Int::from(k.len() as i64)),
+                    )
+                })
+                .collect(),
+        );
+        let mut expected = Vec::new();
+        write_dict(
+            &in_order,
+            &JsonOptions::FLASK,
+            DEFAULT_MAX_DEPTH,
+            &mut expected,
+        )
+        .expect("dict");
+        for _ in 0..20 {
+            let mut shuffled: Vec<(Text, Value)> = in_order.entries().to_vec();
+            for i in (1..shuffled.len()).rev() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                shuffled.swap(i, (seed % (i as u64 + 1)) as usize);
+            }
+            let mut out = Vec::new();
+            write_dict(
+                &Dict::from_entries(shuffled),
+                &JsonOptions::FLASK,
+                DEFAULT_MAX_DEPTH,
+                &mut out,
+            )
+            .expect("dict");
+            assert_eq!(
+                String::from_utf8(out),
+                String::from_utf8(expected.clone()),
+                "{n} keys"
+            );
+        }
+    }
+}

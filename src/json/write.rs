@@ -37,6 +37,41 @@ enum Items<'v> {
     Entries(std::slice::Iter<'v, (Text, Value)>),
     /// Dict entries in sorted order (a sorting copy of the references).
     Sorted(std::vec::IntoIter<&'v (Text, Value)>),
+    /// The entries of a dict of at most [`SMALL_DICT`] entries in sorted order: their indices,
+    /// sorted in place (no allocation), and how many were written.
+    SortedSmall {
+        entries: &'v [(Text, Value)],
+        order: [u8; SMALL_DICT],
+        len: usize,
+        at: usize,
+    },
+}
+
+/// The largest dict sorted through an array of indices rather than a vector of references.
+const SMALL_DICT: usize = 32;
+
+impl<'v> Items<'v> {
+    /// The next dict entry (`None` for list items).
+    fn next_entry(&mut self) -> Option<&'v (Text, Value)> {
+        match self {
+            Items::Values(_) => None,
+            Items::Entries(it) => it.next(),
+            Items::Sorted(it) => it.next(),
+            Items::SortedSmall {
+                entries,
+                order,
+                len,
+                at,
+            } => {
+                if *at >= *len {
+                    return None;
+                }
+                let i = order.get(*at).copied()?;
+                *at += 1;
+                entries.get(usize::from(i))
+            }
+        }
+    }
 }
 
 /// An open container: its remaining items, the level of its items' containers, and the bytes
@@ -100,11 +135,7 @@ impl<'v> Writer<'_> {
             let started = std::mem::replace(&mut top.started, true);
             let next = match &mut top.items {
                 Items::Values(it) => it.next(),
-                Items::Entries(it) => it.next().map(|(k, v)| {
-                    self.entry_key(started, k);
-                    v
-                }),
-                Items::Sorted(it) => it.next().map(|(k, v)| {
+                dict => dict.next_entry().map(|(k, v)| {
                     self.entry_key(started, k);
                     v
                 }),
@@ -265,9 +296,27 @@ impl<'v> Writer<'_> {
             })
         };
         let items = if self.opts.sort_keys && dict.len() > 1 && !sorted() {
-            let mut entries: Vec<&(Text, Value)> = dict.entries().iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.as_wtf8().cmp(b.0.as_wtf8()));
-            Items::Sorted(entries.into_iter())
+            let entries = dict.entries();
+            if entries.len() <= SMALL_DICT {
+                let mut order = [0u8; SMALL_DICT];
+                for (i, slot) in order.iter_mut().enumerate() {
+                    *slot = i as u8;
+                }
+                let key = |i: &u8| entries.get(usize::from(*i)).map(|(k, _)| k.as_wtf8());
+                if let Some(head) = order.get_mut(..entries.len()) {
+                    head.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
+                }
+                Items::SortedSmall {
+                    entries,
+                    order,
+                    len: entries.len(),
+                    at: 0,
+                }
+            } else {
+                let mut refs: Vec<&(Text, Value)> = entries.iter().collect();
+                refs.sort_unstable_by(|a, b| a.0.as_wtf8().cmp(b.0.as_wtf8()));
+                Items::Sorted(refs.into_iter())
+            }
         } else {
             Items::Entries(dict.entries().iter())
         };
