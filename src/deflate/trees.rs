@@ -329,8 +329,13 @@ pub(super) struct Trees {
     w: Work,
     max_blindex: usize,
     /// The bit-length code's symbols for both trees' lengths, from `scan_tree`.
-    ops: Vec<u32>,
+    ops: Box<[u32; OPS]>,
+    /// How many entries of `ops` this block uses.
+    ops_len: usize,
 }
+
+/// Room for `scan_tree`'s symbols: at most one per length coded (286 + 30).
+const OPS: usize = 512;
 
 impl Default for Trees {
     fn default() -> Self {
@@ -347,7 +352,8 @@ impl Default for Trees {
                 static_len: 0,
             },
             max_blindex: 0,
-            ops: Vec::new(),
+            ops: boxed_zeros(),
+            ops_len: 0,
         }
     }
 }
@@ -700,11 +706,17 @@ impl Trees {
     /// `scan_tree`: codes `tree`'s lengths with the bit-length code's symbols (a length, or a
     /// repeat of the previous one or of zeros), counting them in `bl` and keeping them in `ops`
     /// for `send_tree` (each as `symbol | extra << 8 | extra_bits << 16`).
-    fn scan_tree<const N: usize>(bl: &mut Tree<BL_NODES>, tree: &Tree<N>, ops: &mut Vec<u32>) {
+    fn scan_tree<const N: usize>(
+        bl: &mut Tree<BL_NODES>,
+        tree: &Tree<N>,
+        ops: &mut [u32; OPS],
+        ops_len: &mut usize,
+    ) {
+        // The bit-length tree's `used` is made from its counts afterwards (`build_bl_tree`).
         let mut op = |bl: &mut Tree<BL_NODES>, sym: usize, extra: u32, bits: u32| {
             add(&mut bl.key, sym, 1 << 8);
-            bl.used.insert(sym);
-            ops.push(sym as u32 | extra << 8 | bits << 16);
+            wr(ops, *ops_len, sym as u32 | extra << 8 | bits << 16);
+            *ops_len += 1;
         };
         runs(tree, |curlen, count, prevlen, min_count| {
             let c = usize::from(curlen);
@@ -728,9 +740,14 @@ impl Trees {
     }
 
     fn build_bl_tree(&mut self) -> usize {
-        self.ops.clear();
-        Self::scan_tree(&mut self.bl, &self.l, &mut self.ops);
-        Self::scan_tree(&mut self.bl, &self.d, &mut self.ops);
+        self.ops_len = 0;
+        Self::scan_tree(&mut self.bl, &self.l, &mut self.ops, &mut self.ops_len);
+        Self::scan_tree(&mut self.bl, &self.d, &mut self.ops, &mut self.ops_len);
+        for sym in 0..BL_CODES {
+            if rd(&self.bl.key, sym) != 0 {
+                self.bl.used.insert(sym);
+            }
+        }
         self.w.build_tree(&mut self.bl, &BL_DESC);
         let mut max_blindex = BL_CODES - 1;
         while max_blindex >= 3 {
@@ -871,7 +888,7 @@ impl Trees {
                     bits.send(u32::from(rd(&self.bl.len, usize::from(rank))), 3);
                 }
                 // send_tree for both trees: the symbols scan_tree chose.
-                for &op in &self.ops {
+                for &op in self.ops.iter().take(self.ops_len) {
                     bits.send_code((op & 0xff) as usize, &self.bl);
                     if op >> 16 != 0 {
                         bits.send(op >> 8 & 0xff, op >> 16);
