@@ -37,8 +37,8 @@ enum Items<'v> {
     Entries(std::slice::Iter<'v, (Text, Value)>),
     /// Dict entries in sorted order (a sorting copy of the references).
     Sorted(std::vec::IntoIter<&'v (Text, Value)>),
-    /// The entries of a dict of at most [`SMALL_DICT`] entries in sorted order: their indices,
-    /// sorted in place (no allocation), and how many were written.
+    /// The entries of a dict of at most [`SMALL_DICT`] entries in sorted order: their indices
+    /// sorted in place (no allocation), how many there are, and how many were written.
     SortedSmall {
         entries: &'v [(Text, Value)],
         order: [u8; SMALL_DICT],
