@@ -14,6 +14,11 @@ generator is wrk (Debian's `wrk`) when installed, else ab (apache2-utils); each 
 (wrk: --duration seconds, ab: --requests requests) after a short warm-up. Figures vary with the
 machine and what else runs on it: the script reports them, "met" or "not met", and exits 0.
 
+With --ab BINARY... (benches/services_ab.sh) it instead runs builds of the example service
+against each other on /api/visit, alternating, --rounds times each (wrk only, no Flask server:
+the login cookie is made by Flask's serializer), and prints each run and each build's means: for
+changes too small for one run of the comparison above to show.
+
 Needs gunicorn (benches/requirements-services.txt) and wrk or ab.
 Usage: python3 benches/services_load.py [--duration 5] [--connections 32] [--requests 20000]
        (or benches/services_load.sh ARGS). Writes the figures to target/services_load.json
@@ -118,6 +123,43 @@ def load(url, cookie, args, pid=None):
     sys.exit("no load generator: apt-get install wrk (or apache2-utils for ab)")
 
 
+def service_env():
+    """The environment of a server: this one without FLASK_* variables, and the load test key."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")},
+            "FLASK_SECRET_KEY": KEY}
+
+
+def ab(args):
+    """Builds of the example service against each other (--ab): see the module docstring."""
+    if not shutil.which("wrk"):
+        sys.exit("--ab needs wrk (apt-get install wrk)")
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = Flask("ab")
+    app.secret_key = KEY
+    # What the Flask app's /login puts in the session.
+    cookie = "session=" + SecureCookieSessionInterface().get_signing_serializer(app).dumps(
+        {"user_id": 42, "name": "Zoë", "cart": ("apple", "pear"), "avatar": b"\x89PNG"})
+    runs = {binary: [] for binary in args.ab}
+    for _ in range(args.rounds):
+        for binary in args.ab:
+            port = free_port()
+            server = start([binary, "127.0.0.1", str(port)], service_env(), binary, port)
+            try:
+                rps, _, _, cpu = load(f"http://127.0.0.1:{port}/api/visit", cookie, args,
+                                      pid=server.pid)
+            finally:
+                stop(server)
+            user, system = cpu or (float("nan"), float("nan"))
+            runs[binary].append((rps, user, system))
+            print(f"{binary} {rps:.0f} {user:.2f} {system:.2f}")
+    print("means (req/s, user us/request, system us/request):")
+    for binary, figures in runs.items():
+        rps, user, system = (sum(f[i] for f in figures) / len(figures) for i in range(3))
+        print(f"{binary} {rps:.0f} {user:.2f} {system:.2f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
@@ -127,14 +169,19 @@ def main():
     ap.add_argument("--results", default=os.environ.get(
         "SERVICES_LOAD_RESULTS", os.path.join(ROOT, "target", "services_load.json")),
         help="where to write the figures as JSON (read by benches/compare.py)")
+    ap.add_argument("--ab", nargs="+", metavar="BINARY",
+                    help="builds of the example service to run against each other instead")
+    ap.add_argument("--rounds", type=int, default=6, help="rounds of --ab runs")
     args = ap.parse_args()
+    if args.ab:
+        return ab(args)
     if not args.no_build:
         subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "flask-cookie-axum",
                         "--example", "axum_flask_api"], cwd=ROOT, check=True)
     binary = os.path.join(ROOT, "target", "release", "examples", "axum_flask_api")
     shared = os.path.join(ROOT, "..", "shared", "interop", "flask_app.py")
     app_dir = os.path.dirname(shared) if os.path.exists(shared) else os.path.join(ROOT, "tests", "services")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}, "FLASK_SECRET_KEY": KEY}
+    env = service_env()
     cores = os.cpu_count() or 1
     load_before = os.getloadavg()[0]
     try:

@@ -15,27 +15,21 @@ use base64::Engine;
 
 /// Appends unpadded URL-safe base64 of `data` (itsdangerous's `base64_encode`).
 pub fn b64url_encode(data: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    out.resize(start + (data.len() * 4).div_ceil(3), 0);
-    if let Some(dst) = out.get_mut(start..) {
-        // The buffer is exactly the unpadded length, so encoding cannot fail.
-        let written = URL_SAFE_NO_PAD.encode_slice(data, dst).unwrap_or(0);
-        out.truncate(start + written);
-    }
+    append(&URL_SAFE_NO_PAD, (data.len() * 4).div_ceil(3), data, out);
 }
 
 /// Appends standard base64 of `data` with padding (Python's `b64encode`), for the `" b"` tag.
-pub fn b64_std_encode(data: &[u8], out: &mut String) {
-    STANDARD.encode_string(data, out);
+pub fn b64_std_encode(data: &[u8], out: &mut Vec<u8>) {
+    append(&STANDARD, data.len().div_ceil(3) * 4, data, out);
 }
 
-/// [`b64_std_encode`] appending to bytes (the JSON writer's buffer, without a string between).
-pub fn b64_std_encode_bytes(data: &[u8], out: &mut Vec<u8>) {
+/// Appends `engine`'s base64 of `data`, `len` bytes long.
+fn append(engine: &impl Engine, len: usize, data: &[u8], out: &mut Vec<u8>) {
     let start = out.len();
-    out.resize(start + data.len().div_ceil(3) * 4, 0);
+    out.resize(start + len, 0);
     if let Some(dst) = out.get_mut(start..) {
-        // The buffer is exactly the padded length, so encoding cannot fail.
-        let written = STANDARD.encode_slice(data, dst).unwrap_or(0);
+        // The buffer is exactly the encoded length, so encoding cannot fail.
+        let written = engine.encode_slice(data, dst).unwrap_or(0);
         out.truncate(start + written);
     }
 }

@@ -128,6 +128,7 @@ mod scratch;
 pub mod serde;
 pub mod session;
 pub mod signer;
+mod swar;
 pub mod tag;
 pub mod timed;
 pub mod value;

@@ -38,11 +38,10 @@ enum Items<'v> {
     /// Dict entries in sorted order (a sorting copy of the references).
     Sorted(std::vec::IntoIter<&'v (Text, Value)>),
     /// The entries of a dict of at most [`SMALL_DICT`] entries in sorted order: their indices
-    /// sorted in place (no allocation), how many there are, and how many were written.
+    /// (the first `entries.len()` of `order`) sorted in place, and how many were written.
     SortedSmall {
         entries: &'v [(Text, Value)],
         order: [u8; SMALL_DICT],
-        len: usize,
         at: usize,
     },
 }
@@ -57,13 +56,8 @@ impl<'v> Items<'v> {
             Items::Values(_) => None,
             Items::Entries(it) => it.next(),
             Items::Sorted(it) => it.next(),
-            Items::SortedSmall {
-                entries,
-                order,
-                len,
-                at,
-            } => {
-                if *at >= *len {
+            Items::SortedSmall { entries, order, at } => {
+                if *at >= entries.len() {
                     return None;
                 }
                 let i = order.get(*at).copied()?;
@@ -215,7 +209,7 @@ impl<'v> Writer<'_> {
                 self.open_tag(depth, " b")?;
                 // Base64 needs no escaping: written straight into the quotes.
                 self.out.push(b'"');
-                encoding::b64_std_encode_bytes(b, self.out);
+                encoding::b64_std_encode(b, self.out);
                 self.out.extend_from_slice(b"\"}");
             }
             Value::Uuid(u) if tagged => {
@@ -298,10 +292,7 @@ impl<'v> Writer<'_> {
         let items = if self.opts.sort_keys && dict.len() > 1 && !sorted() {
             let entries = dict.entries();
             if entries.len() <= SMALL_DICT {
-                let mut order = [0u8; SMALL_DICT];
-                for (i, slot) in order.iter_mut().enumerate() {
-                    *slot = i as u8;
-                }
+                let mut order: [u8; SMALL_DICT] = std::array::from_fn(|i| i as u8);
                 let key = |i: &u8| entries.get(usize::from(*i)).map(|(k, _)| k.as_wtf8());
                 if let Some(head) = order.get_mut(..entries.len()) {
                     head.sort_unstable_by(|a, b| key(a).cmp(&key(b)));
@@ -309,7 +300,6 @@ impl<'v> Writer<'_> {
                 Items::SortedSmall {
                     entries,
                     order,
-                    len: entries.len(),
                     at: 0,
                 }
             } else {

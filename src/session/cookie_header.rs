@@ -21,6 +21,10 @@
 //! header over HTTP/1.1; HTTP/2 and HTTP/3 clients may split it, and RFC 9113 tells servers
 //! to join the parts with `"; "`, which parses as `";"` does.
 
+use std::borrow::Cow;
+
+use crate::swar;
+
 /// Python's `str.isspace()` for the characters a latin-1 header can hold (what `str.strip()`
 /// removes): `\t \n \v \f \r`, `\x1c`..`\x1f`, space, `\x85` and `\xa0`.
 fn py_isspace_latin1(b: u8) -> bool {
@@ -43,11 +47,11 @@ fn py_strip(s: &[u8]) -> &[u8] {
 }
 
 /// Latin-1 bytes as text: each byte is the code point of the same value.
-fn latin1(s: &[u8]) -> String {
+fn latin1(s: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(s) {
-        // ASCII (the usual cookie): the same characters, copied at once.
-        Ok(ascii) if s.is_ascii() => ascii.to_owned(),
-        _ => s.iter().map(|&b| char::from(b)).collect(),
+        // ASCII (the usual cookie): the same characters, the bytes themselves.
+        Ok(ascii) if s.is_ascii() => Cow::Borrowed(ascii),
+        _ => Cow::Owned(s.iter().map(|&b| char::from(b)).collect()),
     }
 }
 
@@ -56,7 +60,8 @@ fn latin1(s: &[u8]) -> String {
 /// 0-3) becomes that byte, `\` before any other character but a newline becomes that character.
 fn unslash(inner: &[u8]) -> String {
     // `.encode()`: the latin-1 characters as UTF-8.
-    let utf8 = latin1(inner).into_bytes();
+    let text = latin1(inner);
+    let utf8 = text.as_bytes();
     let mut out = Vec::with_capacity(utf8.len());
     let mut i = 0;
     while let Some(&b) = utf8.get(i) {
@@ -106,7 +111,7 @@ fn unslash(inner: &[u8]) -> String {
 pub fn parse_cookie(header: &[u8]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for_each_cookie(header, |name, value| {
-        out.push((latin1(name), cookie_text(value)));
+        out.push((latin1(name).into_owned(), cookie_text(value).into_owned()));
         true
     });
     out
@@ -152,21 +157,14 @@ pub(crate) fn with_cookie_value<H: AsRef<[u8]>, R>(
         }
         true
     });
-    match found {
-        None => f(None),
-        Some(v) => match (v.first(), std::str::from_utf8(v)) {
-            // Unquoted ASCII: its latin-1 text is itself.
-            (first, Ok(ascii)) if first != Some(&b'"') && v.is_ascii() => f(Some(ascii)),
-            _ => f(Some(&cookie_text(v))),
-        },
-    }
+    f(found.map(cookie_text).as_deref())
 }
 
 /// `";".join(values)` (the bytes of the first value alone when there is one).
-fn join<H: AsRef<[u8]>>(headers: &[H]) -> std::borrow::Cow<'_, [u8]> {
+fn join<H: AsRef<[u8]>>(headers: &[H]) -> Cow<'_, [u8]> {
     match headers {
-        [] => std::borrow::Cow::Borrowed(&[][..]),
-        [one] => std::borrow::Cow::Borrowed(one.as_ref()),
+        [] => Cow::Borrowed(&[][..]),
+        [one] => Cow::Borrowed(one.as_ref()),
         many => {
             let mut v = Vec::with_capacity(many.iter().map(|h| h.as_ref().len() + 1).sum());
             for (i, h) in many.iter().enumerate() {
@@ -175,7 +173,7 @@ fn join<H: AsRef<[u8]>>(headers: &[H]) -> std::borrow::Cow<'_, [u8]> {
                 }
                 v.extend_from_slice(h.as_ref());
             }
-            std::borrow::Cow::Owned(v)
+            Cow::Owned(v)
         }
     }
 }
@@ -192,10 +190,11 @@ fn latin1_eq(bytes: &[u8], name: &str) -> bool {
     chars.next().is_none()
 }
 
-/// The value's text: quoted values (`"..."` after stripping) are unslashed, others are latin-1.
-fn cookie_text(value: &[u8]) -> String {
+/// The value's text: quoted values (`"..."` after stripping) are unslashed, others are latin-1
+/// (borrowed when ASCII).
+fn cookie_text(value: &[u8]) -> Cow<'_, str> {
     match value {
-        [b'"', inner @ .., b'"'] => unslash(inner),
+        [b'"', inner @ .., b'"'] => Cow::Owned(unslash(inner)),
         _ => latin1(value),
     }
 }
@@ -218,10 +217,9 @@ fn for_each_cookie<'h>(header: &'h [u8], mut f: impl FnMut(&'h [u8], &'h [u8]) -
         // `if not cookie: return cls()`
         return;
     }
-    // `header + ";"`, without the copy: the `;` at index `n`, one past the end, is `semi_at`'s.
+    // `header + ";"`, without the copy: the final `;` is index `n`, one past the end (`semi_at`).
     let s = header;
     let n = s.len();
-    let semi_at = |i: usize| i == n || s.get(i) == Some(&b';');
     // A lazy value scan that failed at the newline at `lazy_fail`: any later scan starting at
     // or before it fails there too (the earlier scan tried every end position up to it), so
     // failures cost linear time overall, as they need not in Python.
@@ -235,14 +233,14 @@ fn for_each_cookie<'h>(header: &'h [u8], mut f: impl FnMut(&'h [u8], &'h [u8]) -
             .map_or(n, |off| pos + off);
         let name = s.get(pos..m).unwrap_or(&[]);
         // (value, index of the `;` ending the match)
-        let matched: Option<(&[u8], usize)> = if semi_at(m) {
+        let matched: Option<(&[u8], usize)> = if semi_at(s, m) {
             Some((&[][..], m))
         } else {
             let v = skip_ws(s, m + 1);
             quoted_value(s, v)
                 .and_then(|close| {
                     let semi = skip_ws(s, close + 1);
-                    semi_at(semi).then(|| (s.get(v..=close).unwrap_or(&[]), semi))
+                    semi_at(s, semi).then(|| (s.get(v..=close).unwrap_or(&[]), semi))
                 })
                 .or_else(|| {
                     if lazy_fail.is_some_and(|nl| v <= nl) {
@@ -304,28 +302,29 @@ fn quoted_value(s: &[u8], start: usize) -> Option<usize> {
 fn lazy_value_end(s: &[u8], start: usize) -> Result<usize, usize> {
     let mut k = start;
     loop {
+        // At a `;` (the final one at the latest) or at whitespace.
         k = next_stop(s, k);
-        match s.get(k) {
-            // The end of `s` is the final `;`.
-            None | Some(b';') => return Ok(k),
-            Some(&b) if re_ascii_space(b) => {
-                // `\s*;` from anywhere in this run of whitespace lands on the same byte.
-                let j = skip_ws(s, k);
-                if j == s.len() || s.get(j) == Some(&b';') {
-                    return Ok(k);
-                }
-                if let Some(off) = s
-                    .get(k..j)
-                    .and_then(|run| run.iter().position(|&c| c == b'\n'))
-                {
-                    return Err(k + off);
-                }
-                k = j;
-            }
-            // Not reached: `next_stop` stops only at `;` and whitespace.
-            Some(_) => k += 1,
+        if semi_at(s, k) {
+            return Ok(k);
         }
+        // `\s*;` from anywhere in this run of whitespace lands on the same byte.
+        let j = skip_ws(s, k);
+        if semi_at(s, j) {
+            return Ok(k);
+        }
+        if let Some(off) = s
+            .get(k..j)
+            .and_then(|run| run.iter().position(|&c| c == b'\n'))
+        {
+            return Err(k + off);
+        }
+        k = j;
     }
+}
+
+/// `true` at a `;` of `s + ";"`: one of `s`, or the final one, one past its end.
+fn semi_at(s: &[u8], i: usize) -> bool {
+    i == s.len() || s.get(i) == Some(&b';')
 }
 
 /// The index of the first `;` or `\s` byte at or after `from` (`s.len()` when there is none).
@@ -334,20 +333,14 @@ fn lazy_value_end(s: &[u8], start: usize) -> Result<usize, usize> {
 /// with no byte below 0x21 (every `\s` byte is) and no `;` is skipped whole; a word with one
 /// (or a false alarm: a borrow can flag the byte after a true one) is looked at byte by byte.
 fn next_stop(s: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let is_stop = |b: u8| b == b';' || re_ascii_space(b);
     let rest = s.get(from..).unwrap_or_default();
     let mut words = rest.chunks_exact(8);
     let mut at = from;
-    for word in words.by_ref() {
-        let x = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let semi = x ^ (ONES * u64::from(b';'));
-        // A byte below 0x21, or a zero byte of `semi` (a `;`), sets that byte's high bit.
-        let flagged =
-            ((x.wrapping_sub(ONES * 0x21) & !x) | (semi.wrapping_sub(ONES) & !semi)) & HIGH;
-        if flagged != 0 {
-            if let Some(i) = word.iter().position(|&b| is_stop(b)) {
+    for chunk in words.by_ref() {
+        let x = swar::word(chunk);
+        if swar::below(x, 0x21) | swar::equal(x, b';') != 0 {
+            if let Some(i) = chunk.iter().position(|&b| is_stop(b)) {
                 return at + i;
             }
         }

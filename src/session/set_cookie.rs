@@ -1,5 +1,6 @@
 //! Writing the response: the `Set-Cookie` value, as Werkzeug's `dump_cookie` writes it.
 
+use crate::swar;
 use std::fmt;
 
 use crate::value::DateTime;
@@ -194,26 +195,20 @@ fn needs_no_quotes(value: &str) -> bool {
     // Eight bytes at a time (a session cookie is a few hundred bytes, all of them accepted).
     let words_ok = words
         .by_ref()
-        .all(|w| word_needs_no_quotes(u64::from_le_bytes(w.try_into().unwrap_or([0; 8]))));
+        .all(|chunk| word_needs_no_quotes(swar::word(chunk)));
     words_ok && words.remainder().iter().all(no_quote)
 }
 
 /// `true` when each byte of `x` is one that `NO_QUOTE` accepts: 0x21 to 0x7E but `"`, `,`, `;`
-/// and `\`. Each test below sets the high bit of a byte it rejects; a borrow or carry can also
-/// set it in a byte above a rejected one, never in a word with none.
+/// and `\`.
 fn word_needs_no_quotes(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v;
-    // Below 0x21 (control characters and space).
-    let low = x.wrapping_sub(ONES * 0x21) & !x;
-    // 0x7F and above (the low seven bits plus one reach 0x80 only from 0x7F).
-    let high = ((x & !HIGH) + ONES) | x;
-    let excluded = zero_byte(x ^ (ONES * u64::from(b'"')))
-        | zero_byte(x ^ (ONES * u64::from(b',')))
-        | zero_byte(x ^ (ONES * u64::from(b';')))
-        | zero_byte(x ^ (ONES * u64::from(b'\\')));
-    (low | high | excluded) & HIGH == 0
+    swar::below(x, 0x21)
+        | swar::from_7f(x)
+        | swar::equal(x, b'"')
+        | swar::equal(x, b',')
+        | swar::equal(x, b';')
+        | swar::equal(x, b'\\')
+        == 0
 }
 
 /// The bytes `_cookie_no_quote_re` accepts, as a table (a value is checked for every
